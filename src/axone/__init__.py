@@ -1,0 +1,22 @@
+"""axone: neural networks with the Keras API, computed on NumPy.
+
+    import axone as keras
+    model = keras.models.Sequential([
+        keras.layers.Flatten(input_shape=[28, 28]),
+        keras.layers.Dense(300, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd", metrics=["accuracy"])
+"""
+
+from axone import (activations, backend, callbacks, initializers, layers, losses, metrics,
+                   models, optimizers, regularizers, utils)
+from axone.layers import Input
+from axone.models import Model, Sequential
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
+    "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
+]

@@ -1,0 +1,72 @@
+"""The array module, the default float type and the random source.
+
+Every other module gets its arrays from here, so that another
+NumPy-compatible array library can later be plugged in at one place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: The array module every layer computes with.
+xp = np
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_VALID_FLOATX = ("float16", "float32", "float64")
+
+
+def floatx() -> str:
+    """Return the default float type as a string, `"float32"` unless changed."""
+    return _FLOATX
+
+
+def set_floatx(value: str) -> None:
+    """Set the default float type (`"float16"`, `"float32"` or `"float64"`)."""
+    global _FLOATX
+    value = str(value)
+    if value not in _VALID_FLOATX:
+        raise ValueError(
+            f"Unknown floatx type: {value!r}. Expected one of {_VALID_FLOATX}."
+        )
+    _FLOATX = value
+
+
+def epsilon() -> float:
+    """Return the fuzz factor used in numeric expressions (default 1e-7)."""
+    return _EPSILON
+
+
+def set_epsilon(value: float) -> None:
+    """Set the fuzz factor used in numeric expressions."""
+    global _EPSILON
+    _EPSILON = float(value)
+
+
+def image_data_format() -> str:
+    """Return `"channels_last"`, the only layout axone uses."""
+    return "channels_last"
+
+
+def backend() -> str:
+    """Return the name of the array library in use."""
+    return "numpy"
+
+
+def random_generator(seed: int | None = None) -> np.random.Generator:
+    """Return a NumPy `Generator` for one random consumer.
+
+    With `seed=None` the generator is seeded from NumPy's global random
+    state, so `numpy.random.seed(s)` (or `axone.utils.set_random_seed(s)`)
+    makes every later initialisation, shuffle and dropout mask repeatable.
+    """
+    if seed is None:
+        seed = int(np.random.randint(0, 2**31 - 1))
+    elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise TypeError(f"A seed must be an int or None. Received: seed={seed!r}")
+    return np.random.default_rng(int(seed))
+
+
+def cast_to_floatx(x) -> np.ndarray:
+    """Return `x` as an array of the default float type (no copy if it is one)."""
+    return np.asarray(x, dtype=_FLOATX)

@@ -1,0 +1,45 @@
+"""`History`: the record of every epoch's metrics, returned by `fit`."""
+
+from __future__ import annotations
+
+from axone.callbacks.callback import Callback
+
+
+class History(Callback):
+    """Records `logs` at the end of each epoch.
+
+    Attributes:
+        history: dict of lists, e.g. `{"loss": [...], "val_loss": [...]}`.
+        epoch: list of epoch indices seen.
+        params: `{"verbose", "epochs", "steps"}` of the `fit` call.
+        model: the model that was trained.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+
+    def on_train_begin(self, logs=None):
+        self.epoch = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+
+    # The course calls these on the value `fit` returns; they use the trained model.
+    def evaluate(self, *args, **kwargs):
+        """Shortcut for `history.model.evaluate(...)`."""
+        return self.model.evaluate(*args, **kwargs)
+
+    def predict(self, *args, **kwargs):
+        """Shortcut for `history.model.predict(...)`."""
+        return self.model.predict(*args, **kwargs)
+
+    def predict_classes(self, *args, **kwargs):
+        """Shortcut for `history.model.predict_classes(...)`."""
+        return self.model.predict_classes(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<History epochs={len(self.epoch)}, keys={list(self.history)}>"

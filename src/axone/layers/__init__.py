@@ -1,0 +1,34 @@
+"""Layers: `Dense`, `Flatten`, `Activation`, `Input`, ... and their registry."""
+
+from __future__ import annotations
+
+from axone.layers.base import Layer
+from axone.layers.core import Activation, Dense, Flatten
+from axone.layers.input_layer import Input, InputLayer
+from axone.utils.identifiers import lookup
+
+_LAYER_CLASSES: dict[str, type[Layer]] = {
+    cls.__name__: cls for cls in (Layer, InputLayer, Dense, Flatten, Activation)
+}
+
+
+def register(cls: type[Layer]) -> type[Layer]:
+    """Make a layer class known to `deserialize` (and model loading) by its name."""
+    _LAYER_CLASSES[cls.__name__] = cls
+    return cls
+
+
+def serialize(layer: Layer) -> dict:
+    return {"module": "axone.layers", "class_name": type(layer).__name__,
+            "config": layer.get_config(), "name": layer.name}
+
+
+def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
+    """Recreate a layer (without weights) from `serialize`'s dict."""
+    classes = {**_LAYER_CLASSES, **(custom_objects or {})}
+    cls = lookup(config["class_name"], classes, "layer")
+    return cls.from_config(dict(config["config"]))
+
+
+__all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
+           "serialize", "deserialize", "register"]

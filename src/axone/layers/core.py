@@ -1,0 +1,184 @@
+"""Core layers: `Dense`, `Activation`, `Flatten`."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from axone import activations, initializers, regularizers
+from axone.layers.base import Layer
+
+
+def _incompatible(layer: Layer, expected: str, input_shape) -> ValueError:
+    return ValueError(
+        f"Input 0 of layer {layer.name!r} is incompatible with the layer: "
+        f"expected {expected}, but received input with shape {tuple(input_shape)}."
+    )
+
+
+class Dense(Layer):
+    """Fully connected layer: `output = activation(inputs @ kernel + bias)`.
+
+    Args:
+        units: positive int, size of the output's last axis.
+        activation: name or function. Defaults to None (linear).
+        use_bias: whether to add a bias vector. Defaults to `True`.
+        kernel_initializer: defaults to `"glorot_uniform"`.
+        bias_initializer: defaults to `"zeros"`.
+        kernel_regularizer, bias_regularizer: optional penalties added to the loss.
+
+    Shapes: input `(batch, ..., input_dim)`; kernel `(input_dim, units)`;
+    output `(batch, ..., units)`.
+    """
+
+    def __init__(self, units: int, activation=None, use_bias: bool = True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
+            raise ValueError(
+                f"Received an invalid value for `units`, expected a positive integer. "
+                f"Received: units={units!r}"
+            )
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        # Set by the model when the loss gradient is taken with respect to the
+        # pre-activation (softmax + crossentropy, sigmoid + binary crossentropy).
+        self.loss_gives_preactivation_grad = False
+        self.kernel = self.bias = None
+
+    def build(self, input_shape):
+        if len(input_shape) < 2 or input_shape[-1] is None:
+            raise _incompatible(self, "an input with a known last axis and at least 2 dims "
+                                "(batch, features)", input_shape)
+        self.input_dim = int(input_shape[-1])
+        self.kernel = self.add_weight((self.input_dim, self.units), self.kernel_initializer, "kernel")
+        if self.use_bias:
+            self.bias = self.add_weight((self.units,), self.bias_initializer, "bias")
+
+    def check_input_shape(self, input_shape):
+        if len(input_shape) < 2 or input_shape[-1] != self.input_dim:
+            raise _incompatible(self, f"axis -1 of input shape to have value {self.input_dim}",
+                                input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def forward(self, x, training=False):
+        z = x @ self.kernel.value
+        if self.use_bias:
+            z += self.bias.value
+        if self.activation.uses_input:
+            y = self.activation.forward(z)
+        else:  # the derivative needs only y: compute it in place, keep no z
+            y = self.activation.forward(z, out=z)
+            z = None
+        if training:  # inference keeps nothing for a backward pass
+            self._cache = (x, z, y)
+        return y
+
+    def backward(self, grad_output):
+        x, z, y = self._cache
+        if self.loss_gives_preactivation_grad:
+            grad_z = grad_output
+        else:
+            grad_z = self.activation.backward(grad_output, z, y)
+        # Flatten leading axes so inputs of rank > 2 reduce to one matrix product.
+        x2 = x.reshape(-1, x.shape[-1])
+        g2 = grad_z.reshape(-1, self.units)
+        np.matmul(x2.T, g2, out=self.kernel.grad)
+        if self.kernel_regularizer is not None:
+            self.kernel.grad += self.kernel_regularizer.gradient(self.kernel.value)
+        if self.use_bias:
+            np.sum(g2, axis=0, out=self.bias.grad)
+            if self.bias_regularizer is not None:
+                self.bias.grad += self.bias_regularizer.gradient(self.bias.value)
+        if not self.input_grad_needed:
+            return None
+        return grad_z @ self.kernel.value.T
+
+    def regularization_loss(self) -> float:
+        """Sum of the weight penalties (0.0 without regularizers)."""
+        total = 0.0
+        if self.kernel_regularizer is not None:
+            total += self.kernel_regularizer(self.kernel.value)
+        if self.use_bias and self.bias_regularizer is not None:
+            total += self.bias_regularizer(self.bias.value)
+        return total
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+        }
+
+
+class Activation(Layer):
+    """Applies an activation function: `output = activation(inputs)`.
+
+    Args:
+        activation: name or function, e.g. `"relu"`.
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.loss_gives_preactivation_grad = False
+
+    def forward(self, x, training=False):
+        y = self.activation.forward(x)
+        if training:
+            self._cache = (x if self.activation.uses_input else None, y)
+        return y
+
+    def backward(self, grad_output):
+        if self.loss_gives_preactivation_grad:
+            return grad_output
+        z, y = self._cache
+        return self.activation.backward(grad_output, z, y)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": activations.serialize(self.activation)}
+
+
+class Flatten(Layer):
+    """Flattens each sample: `(batch, d1, d2, ...)` -> `(batch, d1 * d2 * ...)`."""
+
+    def __init__(self, data_format: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format
+
+    def compute_output_shape(self, input_shape):
+        rest = input_shape[1:]
+        size = None if any(d is None for d in rest) else math.prod(rest)
+        return (input_shape[0], size)
+
+    def check_input_shape(self, input_shape):
+        expected = self._build_input_shape
+        if tuple(input_shape[1:]) != tuple(expected[1:]) and None not in expected[1:]:
+            raise _incompatible(self, f"shape {expected}", input_shape)
+
+    def forward(self, x, training=False):
+        if training:
+            self._cache = x.shape
+        return x.reshape(x.shape[0], -1)
+
+    def backward(self, grad_output):
+        if not self.input_grad_needed:
+            return None
+        return grad_output.reshape(self._cache)
+
+    def get_config(self):
+        return {**super().get_config(), "data_format": self.data_format}

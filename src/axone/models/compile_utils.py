@@ -1,0 +1,182 @@
+"""What `compile` sets up: the per-output losses and metrics of a model.
+
+`CompiledLoss` turns the model outputs and targets into the total loss and
+the gradient with respect to each output (or, when the output layer's
+activation fuses with its loss, with respect to that layer's
+pre-activation). `CompiledMetrics` keeps the metric objects and names them
+as Keras does (`accuracy`, or `<output>_accuracy` with several outputs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from axone import losses as losses_module
+from axone import metrics as metrics_module
+
+
+def _per_output(value: Any, output_names: list[str], what: str) -> list:
+    """Spread a single value, a list or a dict over the outputs."""
+    n = len(output_names)
+    if isinstance(value, dict):
+        unknown = [k for k in value if k not in output_names]
+        if unknown:
+            raise ValueError(
+                f"{what} has key(s) {unknown} that are not output names. "
+                f"The model's outputs are {output_names}."
+            )
+        return [value.get(name) for name in output_names]
+    if isinstance(value, (list, tuple)) and n > 1:
+        if len(value) != n:
+            raise ValueError(
+                f"{what} has {len(value)} entries but the model has {n} outputs ({output_names})."
+            )
+        return list(value)
+    if isinstance(value, (list, tuple)) and n == 1 and len(value) == 1 and what != "metrics":
+        return [value[0]]
+    return [value] * n if what != "metrics" or n == 1 else [value] * n
+
+
+class CompiledLoss:
+    """Losses of every output, their weights, and which outputs fuse with their activation."""
+
+    def __init__(self, loss, loss_weights, output_names: list[str]):
+        if loss is None:
+            raise ValueError(
+                "compile() needs a loss to train, e.g. loss='mse' for regression or "
+                "loss='sparse_categorical_crossentropy' for classes given as integers."
+            )
+        self.output_names = output_names
+        self.losses = [None if l is None else losses_module.get(l)
+                       for l in _per_output(loss, output_names, "loss")]
+        if all(l is None for l in self.losses):
+            raise ValueError("Every output's loss is None: at least one output needs a loss.")
+        weights = _per_output(loss_weights, output_names, "loss_weights") if loss_weights is not None else [1.0] * len(output_names)
+        self.loss_weights = [1.0 if w is None else float(w) for w in weights]
+        self.fused = [False] * len(output_names)
+
+    def setup_fusion(self, output_layers: list, consumed: list[bool]) -> None:
+        """Fuse softmax/sigmoid with crossentropy where the output layer allows it.
+
+        Args:
+            output_layers: the layer producing each output.
+            consumed: whether each output tensor also feeds another layer (then
+                its gradient gets other contributions and cannot be fused).
+        """
+        counts: dict[int, int] = {}
+        for layer in output_layers:
+            counts[id(layer)] = counts.get(id(layer), 0) + 1
+        for i, (loss, layer) in enumerate(zip(self.losses, output_layers)):
+            activation = getattr(getattr(layer, "activation", None), "name", None)
+            fuse = (
+                loss is not None
+                and loss.fused_activation is not None
+                and activation == loss.fused_activation
+                and not getattr(loss, "from_logits", True)
+                and hasattr(layer, "loss_gives_preactivation_grad")
+                and len(layer._inbound_nodes) == 1
+                and counts[id(layer)] == 1
+                and not consumed[i]
+                and getattr(getattr(layer, "activation", None), "params", {}).get("axis", -1) == -1
+            )
+            self.fused[i] = fuse
+            if hasattr(layer, "loss_gives_preactivation_grad"):
+                layer.loss_gives_preactivation_grad = fuse
+
+    def release_fusion(self, output_layers: list) -> None:
+        for layer in output_layers:
+            if hasattr(layer, "loss_gives_preactivation_grad"):
+                layer.loss_gives_preactivation_grad = False
+
+    def check_targets(self, ys: list[np.ndarray], output_shapes: list[tuple]) -> None:
+        for loss, y, shape in zip(self.losses, ys, output_shapes):
+            if loss is not None:
+                loss.check_targets(y, shape)
+
+    def compute(self, ys, outputs, sample_weights, with_grads: bool = True):
+        """Return `(total, per_output_values, grads)` for one batch.
+
+        `grads[i]` is d(total)/d(output i), or d(total)/d(pre-activation) for a
+        fused output, already scaled by the reduction and the loss weight.
+        """
+        total = 0.0
+        values = []
+        grads = []
+        for i, (loss, y, out, sw) in enumerate(zip(self.losses, ys, outputs, sample_weights)):
+            if loss is None:
+                values.append(0.0)
+                grads.append(np.zeros_like(out) if with_grads else None)
+                continue
+            per_sample = loss.call(y, out)
+            value = float(loss.reduce(per_sample, sw))
+            values.append(value)
+            total += self.loss_weights[i] * value
+            if not with_grads:
+                grads.append(None)
+                continue
+            grad = loss.logits_gradient(y, out) if self.fused[i] else loss.gradient(y, out)
+            scale = loss.reduction_scale(np.shape(per_sample), sw) * self.loss_weights[i]
+            if np.ndim(scale):
+                scale = np.asarray(scale, dtype=out.dtype).reshape(np.shape(scale) + (1,) * (grad.ndim - np.ndim(scale)))
+            grad = np.multiply(grad, scale, dtype=out.dtype) if np.ndim(scale) else (grad * out.dtype.type(scale))
+            grads.append(grad.astype(out.dtype, copy=False).reshape(out.shape))
+        return total, values, grads
+
+
+class CompiledMetrics:
+    """The metric objects of every output, resolved once the data shapes are known."""
+
+    def __init__(self, metrics, output_names: list[str]):
+        self.output_names = output_names
+        self.spec = metrics
+        self.metrics: list[list[metrics_module.Metric]] | None = None
+
+    def build(self, losses: list, ys: list[np.ndarray], output_shapes: list[tuple]) -> None:
+        if self.metrics is not None:
+            return
+        n = len(self.output_names)
+        if self.spec is None:
+            per_output = [[] for _ in range(n)]
+        elif isinstance(self.spec, dict):
+            per_output = _per_output(self.spec, self.output_names, "metrics")
+            per_output = [[] if m is None else (m if isinstance(m, (list, tuple)) else [m]) for m in per_output]
+        elif isinstance(self.spec, (list, tuple)) and n > 1 and len(self.spec) == n and all(
+                isinstance(m, (list, tuple)) or m is None for m in self.spec):
+            per_output = [[] if m is None else list(m) for m in self.spec]
+        else:
+            spec = self.spec if isinstance(self.spec, (list, tuple)) else [self.spec]
+            per_output = [list(spec) for _ in range(n)]
+        self.metrics = []
+        for i, specs in enumerate(per_output):
+            resolved = []
+            for spec in specs:
+                metric = metrics_module.get(spec, loss=losses[i],
+                                            y_true_shape=np.shape(ys[i]) if ys is not None else None,
+                                            y_pred_shape=output_shapes[i])
+                if n > 1 and len(per_output) > 1:
+                    metric = _renamed(metric, f"{self.output_names[i]}_{metric.name}")
+                resolved.append(metric)
+            self.metrics.append(resolved)
+
+    @property
+    def flat(self) -> list[metrics_module.Metric]:
+        return [m for group in (self.metrics or []) for m in group]
+
+    def reset(self) -> None:
+        for metric in self.flat:
+            metric.reset_state()
+
+    def update(self, ys, outputs, sample_weights) -> None:
+        for group, y, out, sw in zip(self.metrics, ys, outputs, sample_weights):
+            for metric in group:
+                metric.update_state(y, out, sw)
+
+    def results(self) -> dict[str, float]:
+        return {m.name: float(m.result()) for m in self.flat}
+
+
+def _renamed(metric, name: str):
+    metric.name = name
+    return metric

@@ -1,0 +1,307 @@
+"""`Model`: a graph of layers from `inputs` to `outputs`, trainable as a whole.
+
+`Model(inputs=..., outputs=...)` is Keras's functional API. The graph is
+planned once (see `graph.plan_graph`); the forward pass runs the plan, the
+backward pass runs it in reverse, summing gradients where a tensor feeds
+several layers. All trainable weights live in one `ParameterBuffer`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from axone import backend
+from axone.layers.base import Layer
+from axone.models.graph import Plan, plan_graph
+from axone.models.parameters import ParameterBuffer
+from axone.models.training import Trainer
+from axone.symbolic import SymbolicTensor
+
+
+def _flatten_structure(value: Any, what: str) -> tuple[list, str, list | None]:
+    """Return `(tensors, kind, keys)` for one tensor, a list/tuple, or a dict."""
+    if isinstance(value, SymbolicTensor):
+        return [value], "single", None
+    if isinstance(value, dict):
+        return list(value.values()), "dict", list(value.keys())
+    if isinstance(value, (list, tuple)):
+        if len(value) == 1:  # Keras unwraps one-element lists: predict returns an array
+            return [value[0]], "single", None
+        return list(value), "list", None
+    raise TypeError(
+        f"Model {what} must be a tensor from Input(...)/a layer, or a list/dict of them. "
+        f"Received: {value!r}"
+    )
+
+
+class Model(Trainer, Layer):
+    """A trainable graph of layers.
+
+    Args:
+        inputs: tensor(s) returned by `axone.Input(...)`: one, a list, or a dict.
+        outputs: tensor(s) returned by layers called on them.
+        name: defaults to `"functional"`, `"functional_1"`, ...
+
+    Example:
+        >>> inputs = axone.Input(shape=(8,))
+        >>> hidden = axone.layers.Dense(30, activation="relu")(inputs)
+        >>> model = axone.Model(inputs=inputs, outputs=axone.layers.Dense(1)(hidden))
+    """
+
+    _default_name = "functional"
+
+    def __init__(self, inputs=None, outputs=None, name: str | None = None, trainable: bool = True, **kwargs):
+        if inputs is None or outputs is None:
+            if type(self) is Model:
+                raise ValueError(
+                    "Model needs inputs= and outputs= (the functional API), e.g. "
+                    "Model(inputs=Input(shape=(8,)), outputs=...). Subclassed models with "
+                    "a custom call() are not supported: axone needs each layer's "
+                    "analytic backward pass. Use Sequential or the functional API."
+                )
+        from axone.utils.naming import unique_name
+        Layer.__init__(self, name=name or unique_name(self._default_name), trainable=trainable, **kwargs)
+        Trainer.__init__(self)
+        self._plan: Plan | None = None
+        self._params: ParameterBuffer | None = None
+        if inputs is not None and outputs is not None:
+            self._init_graph(inputs, outputs)
+
+    # ------------------------------------------------------------------ graph
+    def _init_graph(self, inputs, outputs) -> None:
+        self.inputs, self._input_kind, self._input_keys = _flatten_structure(inputs, "inputs")
+        self.outputs, self._output_kind, self._output_keys = _flatten_structure(outputs, "outputs")
+        self._plan = plan_graph(self.inputs, self.outputs)
+        input_layers = [t.node.layer for t in self.inputs]
+        # Keep every declared input, used or not, in the layer list (as Keras does).
+        for layer in reversed(input_layers):
+            if layer not in self._plan.layers:
+                self._plan.layers.insert(0, layer)
+        self.input_names = [t.node.layer.name for t in self.inputs]
+        self.output_names = [t.node.layer.name for t in self.outputs]
+        if self._output_kind == "dict":
+            self.output_names = list(self._output_keys)
+        if self._input_kind == "dict":
+            self.input_names = list(self._input_keys)
+        self.built = True
+        self._shared = {id(layer) for layer in self._plan.layers if self._calls_in_plan(layer) > 1}
+        self._pack()
+        self._on_graph_changed()
+
+    def _calls_in_plan(self, layer) -> int:
+        return sum(step.layer is layer for step in self._plan.steps)
+
+    def _pack(self) -> None:
+        variables = []
+        seen = set()
+        for layer in self._plan.layers:
+            for variable in layer._weights:
+                if variable.trainable and id(variable) not in seen:
+                    seen.add(id(variable))
+                    variables.append(variable)
+        self._params = ParameterBuffer(variables, backend.floatx() if not variables else variables[0].dtype)
+
+    def _ensure_packed(self) -> None:
+        """Re-pack if a shared layer was packed into another model since."""
+        if self._params is not None and not self._params.owns_all():
+            self._pack()
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The model's layers in graph order (functional models include input layers)."""
+        return list(self._plan.layers) if self._plan else []
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """Return a layer by `name` or by `index` into `layers`."""
+        if index is not None:
+            if name is not None:
+                raise ValueError("Provide only one of name= and index=.")
+            layers = self.layers
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(layers)} layers."
+                )
+            return layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name!r}. Existing layers are: {[l.name for l in self.layers]}."
+            )
+        raise ValueError("Provide either a layer name or a layer index.")
+
+    # ---------------------------------------------------------------- weights
+    @property
+    def weights(self):
+        seen, result = set(), []
+        for layer in self.layers:
+            for variable in layer.weights:
+                if id(variable) not in seen:
+                    seen.add(id(variable))
+                    result.append(variable)
+        return result
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        seen, result = set(), []
+        for layer in self.layers:
+            for variable in layer.trainable_weights:
+                if id(variable) not in seen:
+                    seen.add(id(variable))
+                    result.append(variable)
+        return result
+
+    @property
+    def non_trainable_weights(self):
+        trainable = {id(v) for v in self.trainable_weights}
+        return [v for v in self.weights if id(v) not in trainable]
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights) -> None:
+        """Set every weight; shapes are all checked before anything is written."""
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Model {self.name!r} has {len(own)} weight arrays but received {len(weights)}."
+            )
+        arrays = [np.asarray(w) for w in weights]
+        for variable, array in zip(own, arrays):
+            if variable.shape != array.shape:
+                raise ValueError(
+                    f"Weight {variable.path!r} has shape {variable.shape}, but the provided "
+                    f"array has shape {array.shape}."
+                )
+        for variable, array in zip(own, arrays):
+            variable.value[...] = array
+
+    def count_params(self) -> int:
+        self._require_built("count the parameters of")
+        return int(sum(v.size for v in self.weights))
+
+    def _require_built(self, action: str) -> None:
+        if self._plan is None:
+            raise ValueError(
+                f"Cannot {action} model {self.name!r} before it is built: its input shape is "
+                "unknown. Start it with axone.Input(shape=...) / input_shape=..., or call "
+                "fit()/predict() on data first."
+            )
+
+    # ------------------------------------------------------- forward/backward
+    def _forward(self, xs: list[np.ndarray], training: bool) -> list[np.ndarray]:
+        """Run the plan on input arrays; return the output arrays."""
+        plan = self._plan
+        values: list[Any] = [None] * plan.n_slots
+        for slot, x in zip(plan.input_slots, xs):
+            values[slot] = x
+        shared = self._shared
+        caches = self._node_caches = [] if shared else None
+        for step in plan.steps:
+            layer = step.layer
+            x = [values[s] for s in step.input_slots] if step.list_input else values[step.input_slots[0]]
+            values[step.output_slot] = layer.forward(x, training)
+            if shared:
+                caches.append(layer._cache)
+        return [values[s] for s in plan.output_slots]
+
+    def _backward(self, output_grads: list[np.ndarray]) -> None:
+        """Backpropagate gradients of the outputs; fill every `variable.grad`."""
+        plan = self._plan
+        grads: list[Any] = [None] * plan.n_slots
+        for slot, g in zip(plan.output_slots, output_grads):
+            grads[slot] = g if grads[slot] is None else grads[slot] + g
+        shared = self._shared
+        done: set[int] = set()  # layers whose weight gradients this pass already wrote
+        for index in range(len(plan.steps) - 1, -1, -1):
+            step = plan.steps[index]
+            layer = step.layer
+            grad = grads[step.output_slot]
+            if grad is None:  # this branch does not reach the loss
+                if id(layer) not in done:
+                    for variable in layer._weights:
+                        if variable.grad is not None:
+                            variable.grad[...] = 0.0
+                continue
+            saved = None
+            if id(layer) in shared:
+                # A layer called at several nodes: restore this node's cache, and
+                # add its weight gradients to those of the nodes already done.
+                layer._cache = self._node_caches[index]
+                if id(layer) in done:
+                    saved = [v.grad.copy() for v in layer._weights if v.grad is not None]
+            layer.input_grad_needed = step.input_grad_needed
+            grad_in = layer.backward(grad)
+            if saved is not None:
+                for variable, previous in zip([v for v in layer._weights if v.grad is not None], saved):
+                    variable.grad += previous
+            done.add(id(layer))
+            if grad_in is None:
+                continue
+            if step.list_input:
+                for slot, g in zip(step.input_slots, grad_in):
+                    if g is not None:
+                        grads[slot] = g if grads[slot] is None else grads[slot] + g
+            else:
+                slot = step.input_slots[0]
+                grads[slot] = grad_in if grads[slot] is None else grads[slot] + grad_in
+
+    def _regularization_loss(self) -> float:
+        total = 0.0
+        for layer in self._regularized_layers:
+            total += layer.regularization_loss()
+        return total
+
+    def _on_graph_changed(self) -> None:
+        self._regularized_layers = [
+            l for l in self.layers
+            if getattr(l, "kernel_regularizer", None) is not None or getattr(l, "bias_regularizer", None) is not None
+        ]
+        self._after_graph_change()
+
+    # ----------------------------------------------------------- calling it
+    def __call__(self, inputs, training: bool | None = None, **kwargs):
+        from axone.symbolic import is_symbolic
+        if is_symbolic(inputs):
+            raise NotImplementedError(
+                "Calling a model on symbolic tensors (nesting models) is not supported yet; "
+                "build one functional model from the layers instead."
+            )
+        self._require_built("call")
+        self._ensure_packed()
+        xs = self._prepare_x(inputs)
+        outputs = self._forward(xs, bool(training))
+        return self._format_outputs([o.copy() for o in outputs])
+
+    # ---------------------------------------------------------------- config
+    def get_config(self) -> dict:
+        from axone.models import serialization
+        return serialization.functional_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        from axone.models import serialization
+        return serialization.functional_from_config(config, custom_objects)
+
+    def to_json(self, **kwargs) -> str:
+        """The model's architecture (no weights) as a JSON string."""
+        from axone.models import serialization
+        return json.dumps(serialization.serialize_model(self), **kwargs)
+
+    def summary(self, line_length: int | None = None, positions=None, print_fn=None,
+                expand_nested: bool = False, show_trainable: bool = False, layer_range=None) -> None:
+        """Print the Keras table of layers, output shapes and parameter counts."""
+        from axone.models.summary import print_summary
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      show_trainable=show_trainable)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"

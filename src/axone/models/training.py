@@ -1,0 +1,483 @@
+"""`Trainer`: compile, fit, evaluate and predict (mixed into `Model`).
+
+The loops live here, in one place: batching, the training step
+(forward, loss, backward, optimizer update), metrics, validation, callbacks
+and progress output. The model supplies `_forward`, `_backward` and its
+`ParameterBuffer`.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from typing import Any
+
+import numpy as np
+
+from axone import backend, optimizers
+from axone.callbacks import CallbackList, History, ProgbarLogger
+from axone.metrics import Mean
+from axone.models import data as data_utils
+from axone.models.compile_utils import CompiledLoss, CompiledMetrics
+from axone.models.interrupt import DeferredInterrupt
+
+_NAN_ADVICE = (
+    "The loss became {value} at epoch {epoch}, step {step}. Training continues, but the "
+    "weights are probably ruined. Likely causes: inputs that are not scaled (standardize "
+    "them, e.g. with sklearn's StandardScaler, or divide pixels by 255), a learning rate "
+    "that is too high (try 10x smaller), or a log of 0 in a custom loss."
+)
+
+
+class Trainer:
+    """compile / fit / evaluate / predict for a model with `_forward` and `_backward`."""
+
+    def __init__(self):
+        self.optimizer = None
+        self.compiled = False
+        self.stop_training = False
+        self.history: History | None = None
+        self._compile_args: dict | None = None
+        self._compiled_loss: CompiledLoss | None = None
+        self._compiled_metrics: CompiledMetrics | None = None
+        self._loss_tracker = Mean(name="loss")
+        self._output_loss_trackers: list[Mean] = []
+
+    # ---------------------------------------------------------------- compile
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly: bool = False, steps_per_execution: int = 1,
+                jit_compile="auto", auto_scale_loss: bool = True) -> None:
+        """Choose the optimizer, the loss(es) and the metrics to train with.
+
+        Args:
+            optimizer: name (`"sgd"`, `"adam"`, ...) or optimizer instance.
+                Defaults to `"rmsprop"`.
+            loss: name, function or `Loss`; a list or dict for several outputs.
+            loss_weights: list or dict of floats weighting each output's loss.
+            metrics: list of names/metrics (`["accuracy"]`), or a list/dict
+                per output.
+            weighted_metrics: accepted for compatibility; metrics are weighted
+                by `sample_weight` when one is given.
+            run_eagerly, steps_per_execution, jit_compile, auto_scale_loss:
+                accepted for Keras compatibility; they change nothing here.
+        """
+        self.optimizer = optimizers.get(optimizer)
+        if weighted_metrics is not None:
+            metrics = list(metrics or []) + list(weighted_metrics)
+        self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        self._compiled_loss = None
+        self._compiled_metrics = None
+        self.compiled = True
+        if self._plan is not None:
+            self._setup_compiled()
+
+    def _after_graph_change(self) -> None:
+        if self.compiled:
+            self._setup_compiled()
+
+    def _setup_compiled(self) -> None:
+        args = self._compile_args
+        names = self.output_names
+        if self._compiled_loss is not None:
+            self._compiled_loss.release_fusion(self._output_layers())
+        self._compiled_loss = CompiledLoss(args["loss"], args["loss_weights"], names) if args["loss"] is not None else None
+        self._compiled_metrics = CompiledMetrics(args["metrics"], names)
+        self._output_loss_trackers = [Mean(name=f"{n}_loss") for n in names] if len(names) > 1 else []
+        if self._compiled_loss is not None:
+            consumed = [self._is_consumed(t) for t in self.outputs]
+            self._compiled_loss.setup_fusion(self._output_layers(), consumed)
+
+    def _output_layers(self) -> list:
+        return [t.node.layer for t in self.outputs]
+
+    def _is_consumed(self, tensor) -> bool:
+        """True if an output tensor also feeds a layer (its gradient then has other terms)."""
+        return any(
+            any(t is tensor for t in node.inputs)
+            for layer in self.layers for node in layer._inbound_nodes
+        )
+
+    def _require_compiled(self, action: str, need_loss: bool = True) -> None:
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call compile() before {action}: for example "
+                "model.compile(optimizer='sgd', loss='mse')."
+            )
+        if need_loss and self._compile_args["loss"] is None:
+            raise ValueError(
+                f"compile() was called without a loss, so the model cannot {action.split('(')[0]}. "
+                "Pass loss=..., e.g. loss='sparse_categorical_crossentropy' for integer "
+                "class labels or loss='mse' for regression."
+            )
+
+    # ---------------------------------------------------------- data helpers
+    def _build_from_data(self, x) -> None:
+        """Sequential models override this to build from the first data they see."""
+
+    def _prepare_x(self, x) -> list[np.ndarray]:
+        self._build_from_data(x)
+        self._require_built("use")
+        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs])
+
+    def _prepare_xy(self, x, y, sample_weight=None, class_weight=None):
+        xs = self._prepare_x(x)
+        if y is None:
+            raise ValueError(
+                "Training and evaluation need targets: pass y, e.g. model.fit(X_train, y_train)."
+            )
+        ys = data_utils.prepare_targets(y, self.output_names)
+        n = data_utils.check_lengths(xs, ys)
+        sws = data_utils.prepare_sample_weight(sample_weight, n, len(ys), self.output_names)
+        if class_weight is not None:
+            if len(ys) > 1:
+                raise ValueError("class_weight is only supported for models with a single output.")
+            cw = data_utils.class_weight_to_sample_weight(class_weight, ys[0])
+            sws = [cw if sws[0] is None else sws[0] * cw]
+        self._setup_for_data(ys)
+        return xs, ys, sws, n
+
+    def _setup_for_data(self, ys) -> None:
+        if self._compiled_loss is None and self.compiled and self._compile_args["loss"] is not None:
+            self._setup_compiled()
+        shapes = [t.shape for t in self.outputs]
+        if self._compiled_loss is not None:
+            self._compiled_loss.check_targets(ys, shapes)
+            self._compiled_metrics.build(self._compiled_loss.losses, ys, shapes)
+        else:
+            self._compiled_metrics.build([None] * len(shapes), ys, shapes)
+
+    def _format_outputs(self, outputs: list[np.ndarray]):
+        if self._output_kind == "single":
+            return outputs[0]
+        if self._output_kind == "dict":
+            return dict(zip(self._output_keys, outputs))
+        return outputs
+
+    def _trainable_ranges(self) -> list[tuple[int, int]]:
+        frozen = set()
+        if not self.trainable:
+            frozen = {id(v) for v in self._params.variables}
+        for layer in self.layers:
+            if not layer.trainable:
+                frozen.update(id(v) for v in layer._weights)
+        flags = [id(v) not in frozen for v in self._params.variables]
+        return self._params.trainable_ranges(flags)
+
+    # ------------------------------------------------------------------ steps
+    def _train_step(self, xs, ys, sws, ranges) -> float:
+        outputs = self._forward(xs, training=True)
+        loss, per_output, grads = self._compiled_loss.compute(ys, outputs, sws)
+        if self._regularized_layers:
+            loss += self._regularization_loss()
+        self._backward(grads)
+        if ranges:
+            self.optimizer.apply(self._params.values, self._params.grads, ranges, self._params.offsets)
+        self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
+        return loss
+
+    def _test_step(self, xs, ys, sws) -> float:
+        outputs = self._forward(xs, training=False)
+        loss, per_output, _ = self._compiled_loss.compute(ys, outputs, sws, with_grads=False)
+        if self._regularized_layers:
+            loss += self._regularization_loss()
+        self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
+        return loss
+
+    def _track(self, loss, per_output, ys, outputs, sws, batch_size) -> None:
+        self._loss_tracker.update_state(loss, sample_weight=batch_size)
+        for tracker, value in zip(self._output_loss_trackers, per_output):
+            tracker.update_state(value, sample_weight=batch_size)
+        self._compiled_metrics.update(ys, outputs, sws)
+
+    def reset_metrics(self) -> None:
+        """Start every metric (and the loss average) over."""
+        self._loss_tracker.reset_state()
+        for tracker in self._output_loss_trackers:
+            tracker.reset_state()
+        if self._compiled_metrics is not None and self._compiled_metrics.metrics is not None:
+            self._compiled_metrics.reset()
+
+    def _logs(self) -> dict[str, float]:
+        logs = {"loss": float(self._loss_tracker.result())}
+        for tracker in self._output_loss_trackers:
+            logs[tracker.name] = float(tracker.result())
+        logs.update(self._compiled_metrics.results())
+        return dict(sorted(logs.items()))  # Keras 3 reports metrics in name order
+
+    @property
+    def metrics_names(self) -> list[str]:
+        names = ["loss"] + [t.name for t in self._output_loss_trackers]
+        if self._compiled_metrics is not None:
+            names += [m.name for m in self._compiled_metrics.flat]
+        return names
+
+    @property
+    def metrics(self) -> list:
+        found = [self._loss_tracker] + list(self._output_loss_trackers)
+        if self._compiled_metrics is not None:
+            found += self._compiled_metrics.flat
+        return found
+
+    def _flatten_logs(self, logs: dict[str, float]):
+        """Keras's order for list results: loss, compiled metrics, then the rest by name."""
+        order = ["loss"] + ([m.name for m in self._compiled_metrics.flat] if self._compiled_metrics else [])
+        results = [logs[name] for name in order if name in logs]
+        results += [logs[k] for k in sorted(logs) if k not in order]
+        return results[0] if len(results) == 1 else results
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size: int | None = None, epochs: int = 1, verbose="auto",
+            callbacks=None, validation_split: float = 0.0, validation_data=None, shuffle: bool = True,
+            class_weight: dict | None = None, sample_weight=None, initial_epoch: int = 0,
+            steps_per_epoch: int | None = None, validation_steps=None, validation_batch_size=None,
+            validation_freq: int = 1) -> History:
+        """Train for `epochs` passes over the data; return the `History`.
+
+        Args:
+            x: input array(s), shape `(n_samples, ...)`; a list or dict for several inputs.
+            y: target array(s).
+            batch_size: samples per gradient step. Defaults to 32.
+            epochs: number of passes over the data. Defaults to 1.
+            verbose: `"auto"`/1 (progress bar), 2 (one line per epoch), 0 (silent).
+            callbacks: list of `Callback`s.
+            validation_split: fraction of the data, taken from the end before
+                shuffling, to hold out for validation.
+            validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight)`.
+            shuffle: shuffle the training samples at each epoch. Defaults to True.
+            class_weight: `{class: weight}` multiplying each sample's loss.
+            sample_weight: one weight per training sample.
+            initial_epoch: epoch to start from (to resume training).
+            steps_per_epoch: stop each epoch after this many batches.
+            validation_batch_size: defaults to `batch_size`.
+            validation_freq: validate every this many epochs. Defaults to 1.
+
+        Ctrl-C stops training after the step in progress: the weights are those
+        of the last finished step, `model.history` holds the finished epochs,
+        and the KeyboardInterrupt is raised again.
+        """
+        self._require_compiled("fit()")
+        batch_size = 32 if batch_size is None else batch_size
+        data_utils.check_batch_size(batch_size)
+        if not isinstance(epochs, (int, np.integer)) or epochs < 0:
+            raise ValueError(f"epochs must be a non-negative integer. Received: epochs={epochs!r}")
+        if validation_data is not None and validation_split:
+            warnings.warn("validation_data was given, so validation_split is ignored.", stacklevel=2)
+        xs, ys, sws, n = self._prepare_xy(x, y, sample_weight, class_weight)
+        val = None
+        if validation_data is not None:
+            val = self._unpack_validation(validation_data)
+        elif validation_split:
+            split = data_utils.validation_split_index(n, validation_split)
+            val = ([a[split:] for a in xs], [a[split:] for a in ys],
+                   [None if w is None else w[split:] for w in sws])
+            xs, ys, sws = [a[:split] for a in xs], [a[:split] for a in ys], [None if w is None else w[:split] for w in sws]
+            n = split
+        self._ensure_packed()
+        steps = math.ceil(n / batch_size)
+        if steps_per_epoch is not None:
+            steps = min(steps, int(steps_per_epoch))
+        history = History()
+        callback_list = self._callback_list(callbacks, history, verbose,
+                                            {"verbose": verbose, "epochs": epochs, "steps": steps})
+        self.history = history
+        self.stop_training = False
+        ranges = self._trainable_ranges()
+        rng = backend.random_generator()
+        batches = _BatchGather(xs, ys, sws, batch_size)
+        warned = False
+        epoch = initial_epoch
+        logs: dict = {}
+        with DeferredInterrupt() as interrupt:
+            try:
+                callback_list.on_train_begin()
+                for epoch in range(initial_epoch, epochs):
+                    self.reset_metrics()
+                    callback_list.on_epoch_begin(epoch)
+                    order = rng.permutation(n) if shuffle else None
+                    want_batch_logs = callback_list.wants("on_train_batch_end")
+                    for step in range(steps):
+                        callback_list.on_train_batch_begin(step)
+                        xb, yb, swb = batches.get(order, step)
+                        loss = self._train_step(xb, yb, swb, ranges)
+                        if not warned and not math.isfinite(loss):
+                            warned = True
+                            warnings.warn(_NAN_ADVICE.format(value=loss, epoch=epoch + 1, step=step + 1),
+                                          RuntimeWarning, stacklevel=2)
+                        if want_batch_logs:
+                            callback_list.on_train_batch_end(step, self._logs())
+                        if interrupt.requested:
+                            raise KeyboardInterrupt
+                        if self.stop_training:
+                            break
+                    logs = self._logs()
+                    if val is not None and (epoch + 1) % validation_freq == 0:
+                        val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
+                                                        callback_list, for_fit=True)
+                        logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                    callback_list.on_epoch_end(epoch, logs)
+                    if interrupt.requested:
+                        raise KeyboardInterrupt
+                    if self.stop_training:
+                        break
+            except KeyboardInterrupt:
+                callback_list.on_train_end(logs)
+                print(
+                    f"\nTraining interrupted during epoch {epoch + 1}/{epochs}. The weights are "
+                    f"those of the last finished step; model.history holds "
+                    f"{len(history.epoch)} finished epoch(s).",
+                    file=sys.stderr, flush=True,
+                )
+                raise
+        callback_list.on_train_end(logs)
+        return history
+
+    def _unpack_validation(self, validation_data):
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            raise ValueError(
+                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
+                f"sample_weight). Received: {type(validation_data).__name__}"
+                + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
+            )
+        vx, vy = validation_data[0], validation_data[1]
+        vsw = validation_data[2] if len(validation_data) == 3 else None
+        xs, ys, sws, _ = self._prepare_xy(vx, vy, vsw)
+        return xs, ys, sws
+
+    def _callback_list(self, callbacks, history, verbose, params) -> CallbackList:
+        callbacks = list(callbacks or [])
+        all_callbacks = callbacks + [history]
+        if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
+            all_callbacks.append(ProgbarLogger())
+        return CallbackList(all_callbacks, model=self, params=params)
+
+    # -------------------------------------------------------------- evaluate
+    def evaluate(self, x=None, y=None, batch_size: int | None = None, verbose="auto",
+                 sample_weight=None, steps=None, callbacks=None, return_dict: bool = False):
+        """Loss (and metrics) on the data, without training.
+
+        Returns the loss as a float, or `[loss, metric, ...]`, or a dict with
+        `return_dict=True`.
+        """
+        self._require_compiled("evaluate()")
+        batch_size = 32 if batch_size is None else batch_size
+        data_utils.check_batch_size(batch_size)
+        xs, ys, sws, n = self._prepare_xy(x, y, sample_weight)
+        self._ensure_packed()
+        n_steps = math.ceil(n / batch_size)
+        callback_list = self._callback_list(callbacks, History(), verbose,
+                                            {"verbose": verbose, "epochs": 1, "steps": n_steps})
+        logs = self._run_evaluation(xs, ys, sws, batch_size, callback_list, for_fit=False)
+        return logs if return_dict else self._flatten_logs(logs)
+
+    def _run_evaluation(self, xs, ys, sws, batch_size, callback_list, for_fit: bool) -> dict:
+        self.reset_metrics()
+        callback_list.on_test_begin()
+        n = len(xs[0])
+        want_logs = callback_list.wants("on_test_batch_end")
+        for step, part in enumerate(data_utils.batch_slices(n, batch_size)):
+            callback_list.on_test_batch_begin(step)
+            self._test_step([a[part] for a in xs], [a[part] for a in ys],
+                            [None if w is None else w[part] for w in sws])
+            if want_logs:
+                callback_list.on_test_batch_end(step, self._logs())
+        logs = self._logs()
+        callback_list.on_test_end(logs)
+        return logs
+
+    # --------------------------------------------------------------- predict
+    def predict(self, x, batch_size: int | None = None, verbose="auto", steps=None, callbacks=None):
+        """Model outputs for `x`, computed in batches (no caches kept for training).
+
+        Returns one array `(n_samples, ...)`, or a list/dict for several outputs.
+        """
+        batch_size = 32 if batch_size is None else batch_size
+        data_utils.check_batch_size(batch_size)
+        xs = self._prepare_x(x)
+        n = data_utils.check_lengths(xs)
+        self._ensure_packed()
+        n_steps = math.ceil(n / batch_size)
+        callback_list = self._callback_list(callbacks, History(), verbose,
+                                            {"verbose": verbose, "epochs": 1, "steps": n_steps})
+        results = [np.empty((n,) + tuple(t.shape[1:]), dtype=backend.floatx()) for t in self.outputs]
+        callback_list.on_predict_begin()
+        for step, part in enumerate(data_utils.batch_slices(n, batch_size)):
+            callback_list.on_predict_batch_begin(step)
+            for result, out in zip(results, self._forward([a[part] for a in xs], training=False)):
+                result[part] = out
+            callback_list.on_predict_batch_end(step, None)
+        callback_list.on_predict_end()
+        return self._format_outputs(results)
+
+    def predict_classes(self, x, batch_size: int = 32, verbose=0) -> np.ndarray:
+        """Class predictions (Keras 2): argmax of the outputs, or `p > 0.5` for one sigmoid unit."""
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if isinstance(probabilities, (list, dict)):
+            raise ValueError("predict_classes needs a model with a single output.")
+        if probabilities.shape[-1] > 1:
+            return probabilities.argmax(axis=-1)
+        return (probabilities > 0.5).astype("int32")
+
+    # -------------------------------------------------------- batch methods
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False):
+        """One gradient step on one batch; returns the running loss (and metrics)."""
+        self._require_compiled("train_on_batch()")
+        xs, ys, sws, _ = self._prepare_xy(x, y, sample_weight, class_weight)
+        self._ensure_packed()
+        self._train_step(xs, ys, sws, self._trainable_ranges())
+        logs = self._logs()
+        return logs if return_dict else self._flatten_logs(logs)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
+        """Loss (and metrics) on one batch, without training."""
+        self._require_compiled("test_on_batch()")
+        xs, ys, sws, _ = self._prepare_xy(x, y, sample_weight)
+        self._ensure_packed()
+        self.reset_metrics()
+        self._test_step(xs, ys, sws)
+        logs = self._logs()
+        return logs if return_dict else self._flatten_logs(logs)
+
+    def predict_on_batch(self, x):
+        """Model outputs for one batch."""
+        xs = self._prepare_x(x)
+        self._ensure_packed()
+        return self._format_outputs([o.copy() for o in self._forward(xs, training=False)])
+
+
+class _BatchGather:
+    """Hands out the shuffled batches of an epoch.
+
+    Each batch is gathered with `np.take(..., out=buffer)` into a buffer
+    reused from step to step: no per-step allocation and no shuffled copy of
+    the whole dataset (memory stays flat, even for memory-mapped data).
+    """
+
+    def __init__(self, xs, ys, sws, batch_size: int):
+        self.arrays = list(xs) + list(ys) + [w for w in sws if w is not None]
+        self.n_x, self.n_y = len(xs), len(ys)
+        self.weight_mask = [w is not None for w in sws]
+        self.batch_size = batch_size
+        self.n = len(xs[0])
+        self._buffers: dict[int, list[np.ndarray]] = {}
+
+    def _buffers_for(self, size: int) -> list[np.ndarray]:
+        if size not in self._buffers:
+            self._buffers[size] = [np.empty((size,) + a.shape[1:], dtype=a.dtype) for a in self.arrays]
+        return self._buffers[size]
+
+    def get(self, order, step: int):
+        start = step * self.batch_size
+        stop = min(start + self.batch_size, self.n)
+        if order is None:
+            parts = [a[start:stop] for a in self.arrays]
+        else:
+            index = order[start:stop]
+            parts = self._buffers_for(stop - start)
+            for array, out in zip(self.arrays, parts):
+                np.take(array, index, axis=0, out=out)
+        xs = parts[: self.n_x]
+        ys = parts[self.n_x: self.n_x + self.n_y]
+        rest = iter(parts[self.n_x + self.n_y:])
+        sws = [next(rest) if has else None for has in self.weight_mask]
+        return xs, ys, sws

@@ -1,0 +1,46 @@
+"""Stochastic gradient descent, with optional (Nesterov) momentum."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from axone.optimizers.base import Optimizer
+
+
+class SGD(Optimizer):
+    """Gradient descent (with momentum), Keras 3's update rule.
+
+    Without momentum: `w = w - learning_rate * g`.
+    With momentum:    `v = momentum * v - learning_rate * g`, then
+    `w = w + v`, or with Nesterov `w = w + momentum * v - learning_rate * g`.
+
+    Args:
+        learning_rate: defaults to `0.01`.
+        momentum: float in `[0, 1]`. Defaults to `0.0`.
+        nesterov: defaults to `False`.
+    """
+
+    def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"momentum must be in [0, 1]. Received: momentum={momentum}")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self.slot_names = ("momentum",) if self.momentum else ()
+
+    def update_step(self, grad, value, lr, slots):
+        grad *= -lr  # the gradient buffer is rewritten by the next backward pass
+        if not self.momentum:
+            value += grad
+            return
+        velocity = slots["momentum"]
+        velocity *= self.momentum
+        velocity += grad
+        if self.nesterov:
+            value += grad
+            value += self.momentum * velocity
+        else:
+            value += velocity
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

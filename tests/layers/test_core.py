@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+
+import axone
+from axone.layers import Activation, Dense, Flatten
+from axone.testing import check_layer_gradients
+
+
+@pytest.mark.parametrize("activation", [None, "relu", "sigmoid", "tanh", "softmax"])
+def test_dense_gradients(activation):
+    layer = Dense(4, activation=activation, dtype="float64")
+    # Shift away from 0 so ReLU's kink is not inside a finite-difference step.
+    x = np.random.default_rng(1).standard_normal((5, 3)) + 0.05
+    check_layer_gradients(layer, inputs=x)
+
+
+def test_dense_gradients_rank3_input():
+    check_layer_gradients(Dense(2, dtype="float64"), input_shape=(3, 4, 5))
+
+
+def test_dense_without_bias_has_only_kernel():
+    layer = Dense(3, use_bias=False)
+    layer(np.zeros((1, 2)))
+    assert [w.name for w in layer.weights] == ["kernel"]
+
+
+def test_flatten_and_activation_gradients():
+    check_layer_gradients(Flatten(dtype="float64"), input_shape=(2, 3, 4))
+    check_layer_gradients(Activation("tanh", dtype="float64"), input_shape=(3, 4))
+
+
+def test_dense_rejects_bad_units():
+    with pytest.raises(ValueError, match="units=-3"):
+        Dense(-3)
+
+
+def test_dense_wrong_input_names_layer_and_shapes():
+    layer = Dense(2, name="hidden")
+    layer(np.zeros((1, 4)))
+    with pytest.raises(ValueError, match=r"hidden.*value 4.*\(1, 5\)"):
+        layer(np.zeros((1, 5)))
+
+
+def test_set_weights_checks_shapes_before_writing():
+    layer = Dense(2)
+    layer(np.zeros((1, 3)))
+    before = layer.get_weights()
+    with pytest.raises(ValueError, match="kernel"):
+        layer.set_weights([np.ones((4, 2)), np.ones(2)])
+    for old, new in zip(before, layer.get_weights()):
+        np.testing.assert_array_equal(old, new)
