@@ -132,6 +132,9 @@ class CompiledMetrics:
         self.output_names = output_names
         self.spec = metrics
         self.metrics: list[list[metrics_module.Metric]] | None = None
+        for name in _metric_names(metrics):  # fail at compile(), not at the first fit()
+            if name.lower() not in ("accuracy", "acc"):
+                metrics_module.get(name)
 
     def build(self, losses: list, ys: list[np.ndarray], output_shapes: list[tuple]) -> None:
         if self.metrics is not None:
@@ -175,6 +178,17 @@ class CompiledMetrics:
 
     def results(self) -> dict[str, float]:
         return {m.name: float(m.result()) for m in self.flat}
+
+
+def _metric_names(spec) -> list[str]:
+    """Every string identifier in a metrics spec (list, dict, or nested lists)."""
+    if isinstance(spec, str):
+        return [spec]
+    if isinstance(spec, dict):
+        spec = list(spec.values())
+    if isinstance(spec, (list, tuple)):
+        return [name for item in spec for name in _metric_names(item)]
+    return []
 
 
 def _renamed(metric, name: str):

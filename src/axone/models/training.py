@@ -100,7 +100,7 @@ class Trainer:
 
     def _require_compiled(self, action: str, need_loss: bool = True) -> None:
         if not self.compiled:
-            raise RuntimeError(
+            raise ValueError(
                 f"You must call compile() before {action}: for example "
                 "model.compile(optimizer='sgd', loss='mse')."
             )

@@ -1,0 +1,61 @@
+"""Data for the course blocks: real copies under $AXONE_DATASETS when present, else generated.
+
+The generated sets have the shapes, types and value ranges of the real ones
+and a learnable structure, so the course's training code behaves as on the
+real data (only the numbers differ).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+
+def datasets_dir() -> Path | None:
+    path = os.environ.get("AXONE_DATASETS")
+    return Path(path) if path and Path(path).is_dir() else None
+
+
+def synthetic_mnist(n: int, seed: int = 0):
+    """`(images uint8 (n, 28, 28), labels uint8 (n,))`: noisy copies of 10 class templates.
+
+    The templates are the same for every `seed`; `seed` draws the samples.
+    """
+    templates = np.random.default_rng(12345).random((10, 28, 28)) < 0.3
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    noise = rng.random((n, 28, 28)) < 0.15
+    images = np.where(templates[labels] ^ noise, 255, 0).astype(np.uint8)
+    return images, labels
+
+
+def fetch_california_housing():
+    """The 8 features and target of California housing, as scikit-learn's loader gives them.
+
+    Read from `$AXONE_DATASETS/california_housing/cal_housing.csv` when present,
+    else generated with the same columns and plausible ranges.
+    """
+    root = datasets_dir()
+    csv = root / "california_housing" / "cal_housing.csv" if root else None
+    if csv is not None and csv.is_file():
+        raw = np.loadtxt(csv, delimiter=",", skiprows=1)
+        lon, lat, age, rooms, bedrooms, population, households, income, value = raw.T
+        data = np.column_stack([income, age, rooms / households, bedrooms / households,
+                                population, population / households, lat, lon])
+        return SimpleNamespace(data=data, target=value / 100_000.0)
+    rng = np.random.default_rng(0)
+    n = 4000
+    income = rng.gamma(4.0, 1.0, n)
+    age = rng.integers(1, 52, n).astype(float)
+    rooms = rng.normal(5.4, 1.2, n)
+    bedrooms = rng.normal(1.1, 0.2, n)
+    population = rng.gamma(2.0, 700.0, n)
+    occupancy = rng.normal(3.0, 0.7, n)
+    lat = rng.uniform(32.5, 42.0, n)
+    lon = rng.uniform(-124.3, -114.3, n)
+    target = np.clip(0.4 * income + 0.01 * age - 0.05 * (lat - 34) + rng.normal(0, 0.3, n), 0.15, 5.0)
+    data = np.column_stack([income, age, rooms, bedrooms, population, occupancy, lat, lon])
+    return SimpleNamespace(data=data, target=target)
