@@ -1,14 +1,19 @@
-"""Layers: `Dense`, `Flatten`, `Activation`, `Input`, ... and their registry."""
+"""Layers: `Dense`, `Concatenate`, `Add`, ... and their registry."""
 
 from __future__ import annotations
 
 from axone.layers.base import Layer
 from axone.layers.core import Activation, Dense, Flatten
 from axone.layers.input_layer import Input, InputLayer
+from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract,
+                                add, average, concatenate, maximum, minimum, multiply, subtract)
 from axone.utils.identifiers import lookup
 
 _LAYER_CLASSES: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Layer, InputLayer, Dense, Flatten, Activation)
+    cls.__name__: cls for cls in (
+        Layer, InputLayer, Dense, Flatten, Activation,
+        Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum,
+    )
 }
 
 
@@ -31,4 +36,6 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
 
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
+           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+           "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum",
            "serialize", "deserialize", "register"]
