@@ -1,4 +1,4 @@
-"""Layers: `Dense`, `Concatenate`, `Add`, ... and their registry."""
+"""Layers: `Dense`, `Dropout`, `Concatenate`, ... and their registry."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from axone.layers.core import Activation, Dense, Flatten
 from axone.layers.input_layer import Input, InputLayer
 from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract,
                                 add, average, concatenate, maximum, minimum, multiply, subtract)
+from axone.layers.regularization import Dropout, GaussianDropout, GaussianNoise
 from axone.utils.identifiers import lookup
 
 _LAYER_CLASSES: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (
         Layer, InputLayer, Dense, Flatten, Activation,
         Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum,
+        Dropout, GaussianNoise, GaussianDropout,
     )
 }
 
@@ -38,4 +40,5 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
            "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
            "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum",
+           "Dropout", "GaussianNoise", "GaussianDropout",
            "serialize", "deserialize", "register"]
