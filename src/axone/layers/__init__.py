@@ -1,14 +1,22 @@
-"""Layers: `Dense`, `Flatten`, `Activation`, `Input`, ... and their registry."""
+"""Layers: `Dense`, `Dropout`, `BatchNormalization`, `Concatenate`, ... and their registry."""
 
 from __future__ import annotations
 
 from axone.layers.base import Layer
 from axone.layers.core import Activation, Dense, Flatten
 from axone.layers.input_layer import Input, InputLayer
+from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract,
+                                add, average, concatenate, maximum, minimum, multiply, subtract)
+from axone.layers.normalization import BatchNormalization
+from axone.layers.regularization import Dropout, GaussianDropout, GaussianNoise
 from axone.utils.identifiers import lookup
 
 _LAYER_CLASSES: dict[str, type[Layer]] = {
-    cls.__name__: cls for cls in (Layer, InputLayer, Dense, Flatten, Activation)
+    cls.__name__: cls for cls in (
+        Layer, InputLayer, Dense, Flatten, Activation,
+        Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum,
+        Dropout, GaussianNoise, GaussianDropout, BatchNormalization,
+    )
 }
 
 
@@ -31,4 +39,7 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
 
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
+           "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+           "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum",
+           "Dropout", "GaussianNoise", "GaussianDropout", "BatchNormalization",
            "serialize", "deserialize", "register"]

@@ -1,0 +1,167 @@
+import numpy as np
+import pytest
+
+import axone
+from axone.layers import BatchNormalization, Dense, deserialize, serialize
+from axone.testing import check_layer_gradients
+
+
+def _built(input_shape, gamma=None, beta=None, mean=None, var=None, **kwargs):
+    """A float64 layer built for `input_shape`, with non-trivial weights."""
+    layer = BatchNormalization(dtype="float64", **kwargs)
+    layer._maybe_build(input_shape)
+    rng = np.random.default_rng(7)
+    features = input_shape[layer.axis]
+    values = {"gamma": gamma, "beta": beta, "moving_mean": mean, "moving_variance": var}
+    defaults = {"gamma": rng.uniform(0.5, 2, features), "beta": rng.standard_normal(features),
+                "moving_mean": rng.standard_normal(features), "moving_variance": rng.uniform(0.5, 2, features)}
+    for variable in layer.weights:
+        value = values[variable.name]
+        variable.assign(defaults[variable.name] if value is None else value)
+    return layer
+
+
+# ------------------------------------------------------------------ gradients
+@pytest.mark.parametrize("input_shape, axis", [((6, 3), -1), ((4, 3, 5), -1), ((3, 4, 2, 2), 1)])
+def test_gradients_in_training_mode(input_shape, axis):
+    check_layer_gradients(_built(input_shape, axis=axis), input_shape=input_shape)
+
+
+@pytest.mark.parametrize("center, scale", [(False, True), (True, False), (False, False)])
+def test_gradients_without_gamma_or_beta(center, scale):
+    layer = _built((6, 3), center=center, scale=scale)
+    assert [w.name for w in layer.trainable_weights] == ["gamma"] * scale + ["beta"] * center
+    check_layer_gradients(layer, input_shape=(6, 3))
+
+
+def test_gradients_in_inference_mode():
+    # A frozen layer runs in inference mode even when called with training=True (as in fit).
+    layer = _built((6, 3))
+    layer.trainable = False
+    check_layer_gradients(layer, input_shape=(6, 3))
+    check_layer_gradients(_built((4, 3, 2), axis=1, trainable=False), input_shape=(4, 3, 2))
+
+
+# -------------------------------------------------------------------- values
+def test_one_training_step_by_hand():
+    x = np.array([[1.0, 10.0], [2.0, 20.0], [6.0, 0.0]])
+    layer = BatchNormalization(momentum=0.9, epsilon=0.01)
+    y = layer(x, training=True)
+    mean = np.array([3.0, 10.0])
+    var = np.array([14 / 3, 200 / 3])  # biased: divided by 3, not 2
+    np.testing.assert_allclose(y, (x - mean) / np.sqrt(var + 0.01), rtol=1e-6)
+    np.testing.assert_allclose(layer.moving_mean.value, 0.1 * mean, rtol=1e-6)
+    np.testing.assert_allclose(layer.moving_variance.value, 0.9 + 0.1 * var, rtol=1e-6)
+
+
+def test_inference_uses_the_moving_statistics():
+    layer = _built((4, 2), gamma=[2.0, 0.5], beta=[1.0, -1.0], mean=[3.0, -2.0], var=[4.0, 0.25])
+    layer.epsilon = 0.0
+    x = np.array([[5.0, -2.0], [1.0, -1.5], [3.0, 0.0], [7.0, -3.0]])
+    normalized = np.array([[1.0, 0.0], [-1.0, 1.0], [0.0, 4.0], [2.0, -2.0]])  # (x - mean) / std
+    expected = normalized * [2.0, 0.5] + [1.0, -1.0]
+    before = layer.get_weights()
+    np.testing.assert_allclose(layer(x), expected)
+    np.testing.assert_allclose(layer(x, training=False), expected)
+    for old, new in zip(before, layer.get_weights()):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_frozen_layer_behaves_as_inference_and_keeps_its_statistics():
+    layer = _built((8, 3))
+    x = np.random.default_rng(1).standard_normal((8, 3)) * 4 + 2
+    inference = layer(x, training=False)
+    layer.trainable = False
+    before = layer.get_weights()
+    np.testing.assert_allclose(layer(x, training=True), inference)
+    for old, new in zip(before, layer.get_weights()):
+        np.testing.assert_array_equal(old, new)
+
+
+def test_training_output_is_normalized_per_feature():
+    axone.backend.set_floatx("float64")  # layer calls cast inputs to floatx
+    x = np.random.default_rng(0).standard_normal((64, 5)) * [1, 10, 100, 0.1, 3] + [0, -5, 1e3, 2, 7]
+    y = BatchNormalization(epsilon=1e-6)(x, training=True)
+    np.testing.assert_allclose(y.mean(axis=0), 0, atol=1e-9)
+    np.testing.assert_allclose(y.std(axis=0), 1, rtol=1e-3)
+
+
+def test_normalizes_over_every_axis_but_axis():
+    axone.backend.set_floatx("float64")
+    x = np.random.default_rng(0).standard_normal((4, 3, 5)) * 3 + 1
+    y = BatchNormalization(axis=1, epsilon=1e-9)(x, training=True)
+    np.testing.assert_allclose(y.mean(axis=(0, 2)), 0, atol=1e-9)
+    np.testing.assert_allclose(y.var(axis=(0, 2)), 1, rtol=1e-6)
+
+
+def test_float32_stays_float32():
+    layer = BatchNormalization()
+    assert layer(np.ones((4, 3)), training=True).dtype == np.float32
+    assert all(w.dtype == np.float32 for w in layer.weights)
+
+
+# ------------------------------------------------------------------ weights
+def test_weights_order_names_and_trainability_as_keras():
+    layer = BatchNormalization(name="bn")
+    layer(np.zeros((2, 300)))
+    assert [w.path for w in layer.weights] == ["bn/gamma", "bn/beta", "bn/moving_mean", "bn/moving_variance"]
+    assert [w.name for w in layer.trainable_weights] == ["gamma", "beta"]
+    assert [w.name for w in layer.non_trainable_weights] == ["moving_mean", "moving_variance"]
+    assert layer.count_params() == 1200
+    np.testing.assert_array_equal(layer.moving_variance.value, np.ones(300))
+
+
+def test_model_summary_counts_non_trainable_statistics():
+    model = axone.Sequential([axone.Input(shape=(300,)), BatchNormalization()])
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "Total params: 1,200" in text
+    assert "Trainable params: 600" in text
+    assert "Non-trainable params: 600" in text
+
+
+def test_fit_updates_moving_statistics_unless_frozen():
+    x = np.random.default_rng(0).standard_normal((32, 3)) * 2 + 5
+    y = x.sum(axis=1, keepdims=True)
+    for frozen in (False, True):
+        bn = BatchNormalization()
+        model = axone.Sequential([axone.Input(shape=(3,)), bn, Dense(1)])
+        bn.trainable = not frozen
+        model.compile(loss="mse", optimizer="sgd")
+        before = bn.get_weights()
+        model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+        changed = [not np.array_equal(old, new) for old, new in zip(before, bn.get_weights())]
+        assert changed == ([False] * 4 if frozen else [True] * 4)
+
+
+# ------------------------------------------------------------------- errors
+def test_axis_out_of_bounds():
+    with pytest.raises(ValueError, match=r"Axis 2 is out of bounds.*\(None, 4\)"):
+        BatchNormalization(axis=2)(axone.Input(shape=(4,)))
+
+
+def test_undefined_feature_size():
+    with pytest.raises(ValueError, match="defined size"):
+        BatchNormalization()(axone.Input(shape=(None,)))
+
+
+def test_wrong_input_after_build():
+    layer = BatchNormalization(name="bn")
+    layer(axone.Input(shape=(3,)))
+    with pytest.raises(ValueError, match=r"'bn'.*axis -1 of input shape to have value 3.*\(None, 4\)"):
+        layer(axone.Input(shape=(4,)))
+    with pytest.raises(ValueError, match="ndim=2, found ndim=3"):
+        layer(axone.Input(shape=(2, 3)))
+
+
+# ------------------------------------------------------------------- config
+def test_config_round_trip():
+    layer = BatchNormalization(axis=1, momentum=0.9, epsilon=1e-5, center=False,
+                               gamma_initializer="zeros", name="norm")
+    clone = deserialize(serialize(layer))
+    assert isinstance(clone, BatchNormalization)
+    assert clone.get_config() == layer.get_config()
+    x = np.random.default_rng(0).standard_normal((4, 3, 2))
+    np.testing.assert_array_equal(clone(x, training=True), layer(x, training=True))
+    assert [w.name for w in clone.weights] == ["gamma", "moving_mean", "moving_variance"]
