@@ -49,3 +49,9 @@ def test_set_weights_checks_shapes_before_writing():
         layer.set_weights([np.ones((4, 2)), np.ones(2)])
     for old, new in zip(before, layer.get_weights()):
         np.testing.assert_array_equal(old, new)
+
+
+def test_direct_call_computes_in_the_layer_dtype():
+    layer = Dense(1, use_bias=False, kernel_initializer="ones", dtype="float64")
+    out = layer(np.array([[1 + 1e-12]]))
+    assert out.dtype == np.float64 and out[0, 0] != 1.0

@@ -11,6 +11,10 @@ A layer:
     (`None` when `self.input_grad_needed` is False). It never updates weights:
     that is the optimizer's job.
 
+Two rules keep graphs with fan-out correct: `forward` never modifies its
+input array in place (another layer may read it), and `backward` never
+modifies `grad_output` in place (it may be shared with another layer).
+
 Shapes include the batch axis as `None`: a Dense layer fed 784 features is
 built with `input_shape == (None, 784)`.
 """
@@ -64,7 +68,7 @@ class Layer:
         input_dim: (Keras 2 form) `input_dim=8` is `input_shape=(8,)`.
     """
 
-    #: True for layers that only reshape or select (no arithmetic to check).
+    #: True for layers called on a list of tensors (merge layers), even a list of one.
     _accepts_list_input = False
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype: str | None = None,
@@ -212,10 +216,10 @@ class Layer:
         if is_symbolic(inputs):
             return self._call_symbolic(inputs)
         if isinstance(inputs, (list, tuple)):
-            arrays = [backend.cast_to_floatx(x) for x in inputs]
+            arrays = [np.asarray(x, dtype=self.dtype) for x in inputs]
             self._maybe_build([x.shape for x in arrays])
             return self.forward(arrays, training=bool(training))
-        array = backend.cast_to_floatx(inputs)
+        array = np.asarray(inputs, dtype=self.dtype)
         self._maybe_build(array.shape)
         return self.forward(array, training=bool(training))
 

@@ -31,6 +31,7 @@ class Plan:
     output_slots: list[int]
     n_slots: int
     layers: list  # unique layers in first-use order, input layers included
+    nodes: list  # every node of the graph, in execution order (input nodes included)
 
 
 def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) -> Plan:
@@ -97,4 +98,4 @@ def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) -> P
             input_grad_needed=not all(s < len(inputs) for s in in_slots),
         ))
     output_slots = [slot_of[id(t)] for t in outputs]
-    return Plan(steps, list(range(len(inputs))), output_slots, len(slot_of), layers)
+    return Plan(steps, list(range(len(inputs))), output_slots, len(slot_of), layers, order)

@@ -137,6 +137,17 @@ class Model(Trainer, Layer):
 
     # ---------------------------------------------------------------- weights
     @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        """Freezing (or unfreezing) a model sets every one of its layers, as in Keras."""
+        self._trainable = bool(value)
+        for layer in self.layers:
+            layer.trainable = value
+
+    @property
     def weights(self):
         seen, result = set(), []
         for layer in self.layers:

@@ -10,40 +10,48 @@ from __future__ import annotations
 from axone import layers as layers_module
 
 
-def _history(tensor) -> list:
+def _model_nodes(model, layer) -> list:
+    """The layer's calls that belong to this model, in call order."""
+    in_model = {id(node) for node in model._plan.nodes}
+    return [node for node in layer._inbound_nodes if id(node) in in_model]
+
+
+def _history(model, tensor) -> list:
+    """`[layer name, node index, tensor index]`, node indices counted within the model."""
     layer = tensor.node.layer
-    return [layer.name, layer._inbound_nodes.index(tensor.node), 0]
+    return [layer.name, _model_nodes(model, layer).index(tensor.node), 0]
 
 
-def _tensor_config(tensor) -> dict:
+def _tensor_config(model, tensor) -> dict:
     return {"class_name": "__keras_tensor__",
-            "config": {"shape": list(tensor.shape), "dtype": tensor.dtype, "keras_history": _history(tensor)}}
+            "config": {"shape": list(tensor.shape), "dtype": tensor.dtype,
+                       "keras_history": _history(model, tensor)}}
 
 
 def functional_config(model) -> dict:
-    plan_layers = model._plan.layers
     layer_configs = []
-    for layer in plan_layers:
+    for layer in model._plan.layers:
         entry = layers_module.serialize(layer)
         nodes = []
-        for node in layer._inbound_nodes:
-            if not node.inputs or not _node_in_model(model, node):
+        for node in _model_nodes(model, layer):
+            if not node.inputs:  # an input layer's own node
                 continue
-            args = [_tensor_config(t) for t in node.inputs]
+            args = [_tensor_config(model, t) for t in node.inputs]
             nodes.append({"args": [args if len(args) > 1 or layer._accepts_list_input else args[0]], "kwargs": {}})
         entry["inbound_nodes"] = nodes
         layer_configs.append(entry)
+
+    def history(kind, tensors):
+        found = [_history(model, t) for t in tensors]
+        return found[0] if kind == "single" else found
+
     return {
         "name": model.name,
         "trainable": model.trainable,
         "layers": layer_configs,
-        "input_layers": [_history(t) for t in model.inputs] if model._input_kind != "single" else _history(model.inputs[0]),
-        "output_layers": [_history(t) for t in model.outputs] if model._output_kind != "single" else _history(model.outputs[0]),
+        "input_layers": history(model._input_kind, model.inputs),
+        "output_layers": history(model._output_kind, model.outputs),
     }
-
-
-def _node_in_model(model, node) -> bool:
-    return any(step.layer is node.layer for step in model._plan.steps)
 
 
 def functional_from_config(config: dict, custom_objects=None):
@@ -56,14 +64,32 @@ def functional_from_config(config: dict, custom_objects=None):
         created[layer.name] = layer
         if type(layer).__name__ == "InputLayer":
             tensors[(layer.name, 0)] = layer.output
-    for entry in config["layers"]:
-        layer = created[entry["config"].get("name", entry.get("name"))]
-        for node in entry.get("inbound_nodes", []):
-            arg = node["args"][0]
-            specs = arg if isinstance(arg, list) else [arg]
-            inputs = [tensors[(s["config"]["keras_history"][0], s["config"]["keras_history"][1])] for s in specs]
-            output = layer(inputs if isinstance(arg, list) else inputs[0])
-            tensors[(layer.name, len(layer._inbound_nodes) - 1)] = output
+    # Replay every recorded call, each layer's calls in their order. A shared
+    # layer's later call may take its input from a layer listed after it, so a
+    # call whose inputs do not exist yet waits for the next round.
+    queues = {name: list(entry.get("inbound_nodes", []))
+              for name, entry in zip(created, config["layers"])}
+    done = {name: 0 for name in created}
+    while any(queues.values()):
+        progressed = False
+        for name, queue in queues.items():
+            while queue:
+                arg = queue[0]["args"][0]
+                specs = arg if isinstance(arg, list) else [arg]
+                keys = [tuple(s["config"]["keras_history"][:2]) for s in specs]
+                if not all(key in tensors for key in keys):
+                    break
+                inputs = [tensors[key] for key in keys]
+                tensors[(name, done[name])] = created[name](inputs if isinstance(arg, list) else inputs[0])
+                done[name] += 1
+                queue.pop(0)
+                progressed = True
+        if not progressed:
+            stuck = [name for name, queue in queues.items() if queue]
+            raise ValueError(
+                "The model config cannot be rebuilt: calls of layer(s) "
+                f"{stuck} take inputs that no layer produces."
+            )
 
     def resolve(spec):
         if spec and isinstance(spec[0], str):
