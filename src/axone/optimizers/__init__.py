@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from axone.optimizers import schedules
+from axone.optimizers.adagrad import Adagrad
+from axone.optimizers.adam import Adam
+from axone.optimizers.adamw import AdamW
 from axone.optimizers.base import Optimizer
+from axone.optimizers.nadam import Nadam
+from axone.optimizers.rmsprop import RMSprop
 from axone.optimizers.sgd import SGD
 from axone.utils.identifiers import lookup
 
 #: Keras 3's names: the lower-case class name (lookups ignore case).
 _REGISTRY: dict[str, type[Optimizer]] = {
     cls.__name__.lower(): cls
-    for cls in (SGD,)
+    for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Nadam)
 }
 
 
@@ -46,5 +51,5 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
 
 
 __all__ = [
-    "Optimizer", "SGD", "get", "serialize", "deserialize", "schedules",
+    "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Nadam", "get", "serialize", "deserialize", "schedules",
 ]
