@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from axone.optimizers import schedules
+from axone.optimizers.adadelta import Adadelta
 from axone.optimizers.adagrad import Adagrad
 from axone.optimizers.adam import Adam
+from axone.optimizers.adamax import Adamax
 from axone.optimizers.adamw import AdamW
 from axone.optimizers.base import Optimizer
+from axone.optimizers.lion import Lion
 from axone.optimizers.nadam import Nadam
 from axone.optimizers.rmsprop import RMSprop
 from axone.optimizers.sgd import SGD
@@ -15,7 +18,7 @@ from axone.utils.identifiers import lookup
 #: Keras 3's names: the lower-case class name (lookups ignore case).
 _REGISTRY: dict[str, type[Optimizer]] = {
     cls.__name__.lower(): cls
-    for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Nadam)
+    for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion)
 }
 
 
@@ -51,5 +54,6 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
 
 
 __all__ = [
-    "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Nadam", "get", "serialize", "deserialize", "schedules",
+    "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam",
+    "Lion", "get", "serialize", "deserialize", "schedules",
 ]
