@@ -1,35 +1,59 @@
-"""Optimizers: `get("sgd")`, `SGD`, `Adam`, ... and `schedules`."""
+"""Optimizers: `get("adam")`, `SGD`, `Adam`, ... and `schedules`."""
 
 from __future__ import annotations
 
 from axone.optimizers import schedules
+from axone.optimizers.adadelta import Adadelta
+from axone.optimizers.adagrad import Adagrad
+from axone.optimizers.adam import Adam
+from axone.optimizers.adamax import Adamax
+from axone.optimizers.adamw import AdamW
 from axone.optimizers.base import Optimizer
+from axone.optimizers.lion import Lion
+from axone.optimizers.nadam import Nadam
+from axone.optimizers.rmsprop import RMSprop
 from axone.optimizers.sgd import SGD
 from axone.utils.identifiers import lookup
 
-_REGISTRY: dict[str, type[Optimizer]] = {"sgd": SGD}
+#: Keras 3's names: the lower-case class name (lookups ignore case).
+_REGISTRY: dict[str, type[Optimizer]] = {
+    cls.__name__.lower(): cls
+    for cls in (SGD, RMSprop, Adam, AdamW, Adagrad, Adadelta, Adamax, Nadam, Lion)
+}
 
 
-def get(identifier) -> Optimizer:
-    """Resolve a name (`"sgd"`, `"adam"`), a config dict, a class or an instance."""
-    if isinstance(identifier, Optimizer):
+def get(identifier) -> Optimizer | None:
+    """Resolve a name (`"sgd"`, `"adam"`), a config dict, a class or an instance.
+
+    `None` gives `None`, as in Keras.
+    """
+    if identifier is None or isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
         return lookup(identifier, _REGISTRY, "optimizer")()
     if isinstance(identifier, dict):
-        cls = lookup(identifier["class_name"], _REGISTRY, "optimizer")
-        return cls.from_config(identifier.get("config", {}))
+        return deserialize(identifier)
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
-    raise TypeError(f"Could not interpret optimizer identifier: {identifier!r}")
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
 
 
 def serialize(optimizer: Optimizer) -> dict:
+    """`{"class_name": ..., "config": ...}`, which `deserialize` reads back."""
     return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
 
 
-def deserialize(config: dict) -> Optimizer:
-    return get(config)
+def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
+    """Rebuild an optimizer from `serialize`'s dict (Keras's dicts are read too)."""
+    name = config["class_name"]
+    if custom_objects and name in custom_objects:
+        cls = custom_objects[name]
+    else:
+        cls = lookup(name, _REGISTRY, "optimizer")
+    return cls.from_config(config.get("config", {}), custom_objects)
 
 
-__all__ = ["Optimizer", "SGD", "get", "serialize", "deserialize", "schedules"]
+__all__ = [
+    "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "Adadelta", "Adamax", "Nadam",
+    "Lion", "get", "serialize", "deserialize", "schedules",
+]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from axone.optimizers.base import Optimizer
+from axone.optimizers.base import Optimizer, check_range
 
 
 class SGD(Optimizer):
@@ -18,18 +16,18 @@ class SGD(Optimizer):
         learning_rate: defaults to `0.01`.
         momentum: float in `[0, 1]`. Defaults to `0.0`.
         nesterov: defaults to `False`.
+        **kwargs: the base `Optimizer` arguments (`weight_decay`, clipping, `name`).
     """
 
     def __init__(self, learning_rate=0.01, momentum: float = 0.0, nesterov: bool = False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        if not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"momentum must be in [0, 1]. Received: momentum={momentum}")
+        check_range("momentum", momentum, 0.0, 1.0)
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
         self.slot_names = ("momentum",) if self.momentum else ()
 
     def update_step(self, grad, value, lr, slots):
-        grad *= -lr  # the gradient buffer is rewritten by the next backward pass
+        grad *= -lr  # grad is now -lr * g
         if not self.momentum:
             value += grad
             return
