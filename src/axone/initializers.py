@@ -138,6 +138,26 @@ class Constant(Initializer):
         return {"value": self.value}
 
 
+class Identity(Initializer):
+    """`gain` times the identity matrix (2-D shapes only; rectangular allowed).
+
+    Args:
+        gain: multiplicative factor. Defaults to `1.0`.
+    """
+
+    def __init__(self, gain: float = 1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = tuple(shape)
+        if len(shape) != 2:
+            raise ValueError("Identity matrix initializer can only be used for 2D matrices. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        return _as_array(self.gain * np.eye(*shape), dtype)
+
+    def get_config(self):
+        return {"gain": self.gain}
+
 
 # ------------------------------------------------------------ distributions
 class RandomNormal(RandomInitializer):
@@ -315,29 +335,62 @@ class LecunUniform(_FixedVarianceScaling):
     _SETTINGS = (1.0, "fan_in", "uniform")
 
 
+class Orthogonal(RandomInitializer):
+    """A random orthogonal matrix times `gain` (Saxe et al., 2014).
+
+    The shape is seen as a matrix `(prod(shape[:-1]), shape[-1])`; its columns
+    (or rows, if there are fewer rows than columns) are orthonormal. It is
+    the Q of the QR decomposition of a normal random matrix, with column
+    signs fixed so that the distribution is uniform.
+
+    Args:
+        gain: multiplicative factor. Defaults to `1.0`.
+        seed: int or None. Defaults to `None`.
+    """
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None):
+        super().__init__(seed)
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = tuple(shape)
+        if len(shape) < 2:
+            raise ValueError("The tensor to initialize must be at least two-dimensional. "
+                             f"Received: shape={shape} of rank {len(shape)}.")
+        rows, cols = math.prod(shape[:-1]), shape[-1]
+        q, r = np.linalg.qr(self._rng().standard_normal((max(rows, cols), min(rows, cols))))
+        q *= np.where(np.diag(r) < 0, -1.0, 1.0)
+        if rows < cols:
+            q = q.T
+        return _as_array(self.gain * q.reshape(shape), dtype)
+
+    def get_config(self):
+        return {**super().get_config(), "gain": self.gain}
+
 
 # ------------------------------------------------------------------- registry
-_CLASSES = (Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal,
+_CLASSES = (Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
             VarianceScaling, GlorotUniform, GlorotNormal, HeNormal, HeUniform, LecunNormal,
-            LecunUniform)
+            LecunUniform, Orthogonal)
 _SNAKE_CASE = {
-    "zeros": Zeros, "ones": Ones, "constant": Constant,
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "identity": Identity,
     "random_normal": RandomNormal, "random_uniform": RandomUniform,
     "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
     "he_normal": HeNormal, "he_uniform": HeUniform,
-    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform,
+    "lecun_normal": LecunNormal, "lecun_uniform": LecunUniform, "orthogonal": Orthogonal,
 }
 # Class names and snake_case names, as Keras accepts them, plus its aliases.
 _REGISTRY: dict[str, type[Initializer]] = {
     **{cls.__name__: cls for cls in _CLASSES}, **_SNAKE_CASE,
     "normal": RandomNormal, "uniform": RandomUniform, "one": Ones, "zero": Zeros,
+    "IdentityInitializer": Identity, "OrthogonalInitializer": Orthogonal,
 }
 
 # Keras's function-style names: axone.initializers.glorot_uniform(seed=...)
-zeros, ones, constant = Zeros, Ones, Constant
+zeros, ones, constant, identity = Zeros, Ones, Constant, Identity
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
-variance_scaling = VarianceScaling
+variance_scaling, orthogonal = VarianceScaling, Orthogonal
 glorot_uniform, glorot_normal = GlorotUniform, GlorotNormal
 he_normal, he_uniform, lecun_normal, lecun_uniform = HeNormal, HeUniform, LecunNormal, LecunUniform
 
