@@ -145,21 +145,22 @@ def test_softmax_and_log_softmax_closed_forms():
     np.testing.assert_allclose(activations.softmax(x, axis=0), by_column, rtol=1e-13)
 
 
-@pytest.mark.parametrize("call, expected", [
-    (lambda: activations.gelu(1.0), 0.8413447460685429),
-    (lambda: activations.gelu(-1.0), -0.15865525393145707),
-    (lambda: activations.gelu(1.0, approximate=True), 0.8411919906082768),
-    (lambda: activations.selu(1.0), 1.0507009873554805),
-    (lambda: activations.selu(-1.0), -1.1113307378125628),
-    (lambda: activations.hard_sigmoid(1.5), 0.75),  # Keras 3: x / 6 + 1/2
-    (lambda: activations.hard_silu(1.5), 1.125),
-    (lambda: activations.leaky_relu(-1.0), -0.2),  # Keras 3 default slope 0.2
-    (lambda: activations.softplus(0.0), math.log(2.0)),
-    (lambda: activations.mish(1.0), 0.8650983882673103),
-    (lambda: activations.elu(-1.0, alpha=2.0), 2.0 * (math.exp(-1.0) - 1.0)),
+@pytest.mark.parametrize("name, x, params, expected", [
+    ("gelu", 1.0, {}, 0.8413447460685429),
+    ("gelu", -1.0, {}, -0.15865525393145707),
+    ("gelu", 1.0, {"approximate": True}, 0.8411919906082768),
+    ("selu", 1.0, {}, 1.0507009873554805),
+    ("selu", -1.0, {}, -1.1113307378125625),
+    ("hard_sigmoid", 1.5, {}, 0.75),  # Keras 3: x / 6 + 1/2
+    ("hard_silu", 1.5, {}, 1.125),
+    ("leaky_relu", -1.0, {}, -0.2),  # Keras 3 default slope 0.2
+    ("softplus", 0.0, {}, math.log(2.0)),
+    ("mish", 1.0, {}, 0.8650983882673103),
+    ("elu", -1.0, {"alpha": 2.0}, 2.0 * (math.exp(-1.0) - 1.0)),
 ])
-def test_spot_values(call, expected):
-    assert float(call()) == pytest.approx(expected, rel=1e-7)
+def test_spot_values(name, x, params, expected):
+    assert float(activations.get(name)(np.float64(x), **params)) == pytest.approx(expected, rel=1e-14)
+    assert float(activations.get(name)(x, **params)) == pytest.approx(expected, rel=3e-7)  # float32
 
 
 @pytest.mark.parametrize("params, expected", [
@@ -186,6 +187,13 @@ def test_unknown_parameter_is_rejected():
         activations.relu.with_params(slope=0.1)
     with pytest.raises(TypeError, match="alpha"):
         activations.sigmoid(POINTS, alpha=2.0)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_functional_form_accepts_scalars(name):
+    y = activations.get(name)(0.7)
+    assert isinstance(y, np.ndarray) and y.shape == () and y.dtype == np.float32
+    assert float(y) == pytest.approx(float(activations.get(name)(np.array([0.7]))[0]))
 
 
 def test_functional_form_returns_new_float_array():

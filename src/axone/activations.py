@@ -58,7 +58,6 @@ class ActivationFunction:
             when `backward` is None; `{name}` is replaced by the name.
         params: default keyword parameters (e.g. `negative_slope`), in the
             order Keras's function takes them positionally.
-    
     """
 
     def __init__(self, name: str, forward: Callable, backward: Callable | None,
@@ -89,9 +88,12 @@ class ActivationFunction:
                 f"arguments {args!r}"
             )
         params = {**dict(zip(self.params, args)), **params}
-        x = np.asarray(x)
-        if not np.issubdtype(x.dtype, np.floating):
-            x = x.astype(backend.floatx())
+        if isinstance(x, (np.ndarray, np.generic)):
+            x = np.asarray(x)
+            if not np.issubdtype(x.dtype, np.floating):
+                x = x.astype(backend.floatx())
+        else:  # Python numbers and lists become floatx, as Keras converts them
+            x = np.asarray(x, dtype=backend.floatx())
         # An explicit output array: ufuncs return scalars, not arrays, for 0-d input.
         return self._forward(x, np.empty_like(x), **self._merged(params))
 
@@ -150,14 +152,30 @@ def _positive(z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
 
     For the default parameters of these functions, `y > 0` exactly where
     `z > 0`; a parametrised form (`with_params`) always keeps `z`.
-    
     """
     return (y if z is None else z) > 0
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     """`1 / (1 + exp(-z))` into a new array."""
-    return _sigmoid_forward(z, None)
+    return _sigmoid_forward(z, np.empty_like(z))
+
+
+def _log1p_exp_minus_abs(z: np.ndarray) -> np.ndarray:
+    """`log(1 + exp(-|z|))` into a new array: the bounded part of softplus.
+
+    `softplus(z) = max(z, 0) + log(1 + exp(-|z|))` never overflows, and is
+    several times faster than `np.logaddexp(z, 0)`.
+    """
+    t = np.abs(z, out=np.empty_like(z))  # an array even for 0-d z
+    np.negative(t, out=t)
+    np.exp(t, out=t)
+    return np.log1p(t, out=t)
+
+
+def _softplus(z: np.ndarray) -> np.ndarray:
+    """`log(1 + exp(z))` into a new array."""
+    return np.maximum(z, 0.0) + _log1p_exp_minus_abs(z)
 
 
 _ERF_SMALL = ((1.85777706184603153e-1, 3.16112374387056560e00, 1.13864154151050156e02,
@@ -181,11 +199,15 @@ def _rational(coefficients: tuple, x: np.ndarray) -> np.ndarray:
     numerator, denominator = coefficients
     p = np.full_like(x, numerator[0])
     q = np.full_like(x, denominator[0])
+    # In place: fresh temporaries for every step would cost several times more.
     for a in numerator[1:]:
-        p = p * x + a
+        p *= x
+        p += a
     for b in denominator[1:]:
-        q = q * x + b
-    return p / q
+        q *= x
+        q += b
+    p /= q
+    return p
 
 
 def erf(x) -> np.ndarray:
@@ -194,26 +216,30 @@ def erf(x) -> np.ndarray:
     W. J. Cody's rational approximations (Math. Comp. 23, 1969) on
     `|x| <= 0.46875`, `0.46875 < |x| <= 4` (through erfc) and `|x| > 4`:
     absolute error below 1e-15 in float64. Float16 input is computed in float32.
-    
     """
     x = np.asarray(x)
+    shape, x = x.shape, x.reshape(-1)  # 1-D, so that ufuncs return arrays, not scalars
     dtype = np.result_type(x.dtype, np.float32)
     # erf(6) = 1 - 2e-17 rounds to 1: clipping keeps exp(-y^2) from underflowing.
     y = np.minimum(np.abs(x), 6.0, dtype=dtype)
-    result = np.empty_like(y)
-    small = y <= 0.46875
-    middle = ~small & (y <= 4.0)
-    large = ~(small | middle)  # includes NaN, which propagates
-    s = y[small]
-    result[small] = s * _rational(_ERF_SMALL, s * s)
-    m = y[middle]
-    result[middle] = 1.0 - np.exp(-m * m) * _rational(_ERFC_MIDDLE, m)
-    g = y[large]
-    inv_square = 1.0 / (g * g)
-    erfc = np.exp(-g * g) * (1.0 / math.sqrt(math.pi)
-                             - inv_square * _rational(_ERFC_LARGE, inv_square)) / g
-    result[large] = 1.0 - erfc
-    return np.copysign(result, x, dtype=dtype)
+    square = y * y
+    # The first two pieces on the whole array (cheaper than gathering by mask);
+    # NaN fails every comparison and propagates through the second.
+    small = y * _rational(_ERF_SMALL, square)
+    np.negative(square, out=square)
+    np.exp(square, out=square)
+    middle = _rational(_ERFC_MIDDLE, y)
+    middle *= square
+    np.subtract(1.0, middle, out=middle)
+    result = np.where(y <= 0.46875, small, middle)
+    large = y > 4.0  # rare in practice: only these values take the third piece
+    if large.any():
+        g = y[large]
+        inv_square = 1.0 / (g * g)
+        erfc = np.exp(-g * g) * (1.0 / math.sqrt(math.pi)
+                                 - inv_square * _rational(_ERFC_LARGE, inv_square)) / g
+        result[large] = 1.0 - erfc
+    return np.copysign(result, x, dtype=dtype).reshape(shape)
 
 
 # -------------------------------------------------------------------- linear
@@ -335,10 +361,11 @@ hard_sigmoid = ActivationFunction("hard_sigmoid", _hard_sigmoid_forward, _hard_s
 
 def _log_sigmoid_forward(z, out):
     """`log(sigmoid(x)) = -softplus(-x)`."""
-    # log(sigmoid(z)) = -log(1 + exp(-z)), via logaddexp to stay finite.
-    out = np.negative(z, out=out)
-    np.logaddexp(out, 0.0, out=out)
-    return np.negative(out, out=out)
+    # -softplus(-z) = min(z, 0) - log(1 + exp(-|z|)), finite everywhere.
+    t = _log1p_exp_minus_abs(z)
+    out = np.minimum(z, 0.0, out=out)
+    out -= t
+    return out
 
 
 def _log_sigmoid_backward(grad, z, y):
@@ -447,7 +474,10 @@ log_softmax = ActivationFunction("log_softmax", _log_softmax_forward, _log_softm
 # ------------------------------------------------------- softplus and family
 def _softplus_forward(z, out):
     """`log(1 + exp(x))`."""
-    return np.logaddexp(z, 0.0, out=out)  # log(1 + exp(z)) without overflow
+    t = _log1p_exp_minus_abs(z)
+    out = np.maximum(z, 0.0, out=out)
+    out += t
+    return out
 
 
 def _softplus_backward(grad, z, y):
@@ -630,11 +660,11 @@ hard_silu = ActivationFunction("hard_silu", _hard_silu_forward, _hard_silu_backw
 
 def _mish_forward(z, out):
     """`x * tanh(softplus(x))`."""
-    return np.multiply(z, np.tanh(np.logaddexp(z, 0.0)), out=out)
+    return np.multiply(z, np.tanh(_softplus(z)), out=out)
 
 
 def _mish_backward(grad, z, y):
-    softplus_z = np.logaddexp(z, 0.0)
+    softplus_z = _softplus(z)
     t = np.tanh(softplus_z)
     s = -np.expm1(-softplus_z)  # sigmoid(z), without overflow for z << 0
     return grad * (t + z * (1.0 - t * t) * s)
@@ -753,7 +783,6 @@ def get(identifier) -> ActivationFunction | Callable:
     Raises:
         ValueError: for an unknown name (naming the closest known names) or
             an identifier of another type.
-    
     """
     if identifier is None:
         return linear
@@ -785,7 +814,6 @@ def serialize(activation) -> str | dict:
     """Return the name of an activation, or a dict when its parameters differ from the defaults.
 
     `get(serialize(f))` rebuilds `f`; the result is JSON-compatible.
-    
     """
     name = getattr(activation, "name", None) or getattr(activation, "__name__", None)
     if name is None:
