@@ -105,9 +105,16 @@ class Model(Trainer, Layer):
         self._params = ParameterBuffer(variables, backend.floatx() if not variables else variables[0].dtype)
 
     def _ensure_packed(self) -> None:
-        """Re-pack if a shared layer was packed into another model since."""
+        """Re-pack if a shared layer was packed into another model since, and make
+        sure the optimizer knows the weights behind the buffer's spans."""
         if self._params is not None and not self._params.owns_all():
             self._pack()
+        optimizer = getattr(self, "optimizer", None)
+        if optimizer is not None and self._params is not None:
+            binding = (id(optimizer), id(self._params))
+            if getattr(self, "_optimizer_binding", None) != binding:
+                optimizer.build(self._params.size, self._params.values.dtype, self._params.variables)
+                self._optimizer_binding = binding
 
     @property
     def layers(self) -> list[Layer]:
