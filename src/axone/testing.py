@@ -95,6 +95,9 @@ def check_activation_gradient(activation, x: np.ndarray, seed: int = 0,
     numeric = numerical_gradient(lambda: float(np.sum(activation.forward(x.copy()) * projection)), x)
     np.testing.assert_allclose(analytic, numeric, rtol=rtol, atol=atol,
                                err_msg=f"gradient of activation {activation.name}")
+    if not activation.uses_input:  # layers then pass only the output: check that path too
+        np.testing.assert_allclose(activation.backward(projection, None, y), numeric, rtol=rtol,
+                                   atol=atol, err_msg=f"gradient of activation {activation.name} from y")
 
 
 def check_loss_gradient(loss, y_true, y_pred, rtol: float = 1e-5, atol: float = 1e-7) -> None:

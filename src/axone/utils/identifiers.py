@@ -14,6 +14,8 @@ def lookup(identifier: str, registry: Mapping[str, Any], kind: str) -> Any:
         registry: mapping of accepted names to objects.
         kind: what is being looked up, for the message ("activation", "loss").
     """
+    if not isinstance(identifier, str):
+        raise TypeError(f"A {kind} name must be a string. Received: {identifier!r}")
     key = identifier if identifier in registry else identifier.lower()
     if key in registry:
         return registry[key]
