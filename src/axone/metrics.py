@@ -96,7 +96,7 @@ class MeanMetricWrapper(Mean):
 # ----------------------------------------------------- per-sample functions
 def binary_accuracy(y_true, y_pred, threshold: float = 0.5):
     """Mean over the last axis of `(y_pred > threshold) == y_true`."""
-    y_true, y_pred = losses._as_pair(y_true, y_pred)
+    y_true, y_pred = losses.loss.align(y_true, y_pred)
     return np.mean((y_pred > threshold) == (y_true > 0.5), axis=-1)
 
 
@@ -142,7 +142,7 @@ class Accuracy(MeanMetricWrapper):
 
     def __init__(self, name="accuracy", dtype=None):
         def accuracy(y_true, y_pred):
-            y_true, y_pred = losses._as_pair(y_true, y_pred)
+            y_true, y_pred = losses.loss.align(y_true, y_pred)
             return (y_true == y_pred).astype(np.float64)
         super().__init__(accuracy, name=name, dtype=dtype)
 
@@ -163,7 +163,7 @@ class RootMeanSquaredError(Mean):
     default_name = "root_mean_squared_error"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred = losses._as_pair(y_true, y_pred)
+        y_true, y_pred = losses.loss.align(y_true, y_pred)
         super().update_state(np.square(y_pred - y_true), sample_weight)
 
     def result(self):

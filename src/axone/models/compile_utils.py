@@ -53,6 +53,13 @@ class CompiledLoss:
                        for l in _per_output(loss, output_names, "loss")]
         if all(l is None for l in self.losses):
             raise ValueError("Every output's loss is None: at least one output needs a loss.")
+        for l in self.losses:
+            if l is not None and l.reduction in ("none", None):
+                raise ValueError(
+                    f"The loss {l.name!r} has reduction={l.reduction!r}: it gives one value per "
+                    "sample, but training needs a single number. Use reduction="
+                    "'sum_over_batch_size' (the default) or 'sum'."
+                )
         weights = _per_output(loss_weights, output_names, "loss_weights") if loss_weights is not None else [1.0] * len(output_names)
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.fused = [False] * len(output_names)
@@ -75,6 +82,7 @@ class CompiledLoss:
                 and loss.fused_activation is not None
                 and activation == loss.fused_activation
                 and not getattr(loss, "from_logits", True)
+                and getattr(loss, "axis", -1) == -1
                 and hasattr(layer, "loss_gives_preactivation_grad")
                 and len(layer._inbound_nodes) == 1
                 and counts[id(layer)] == 1
