@@ -158,7 +158,7 @@ class _ThresholdCounts(Metric):
 
     def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None,
                  default_threshold: float = 0.5):
-        super().__init__(name, dtype)
+        super().__init__(name=name, dtype=dtype)
         self.init_thresholds = thresholds
         self.top_k = top_k
         self.class_id = class_id
@@ -287,7 +287,7 @@ class AUC(Metric):
         if str(summation_method).lower() not in _SUMMATIONS:
             raise ValueError(f'Invalid AUC summation method value: "{summation_method}". '
                              f"Expected values are {list(_SUMMATIONS)}")
-        super().__init__(name, dtype)
+        super().__init__(name=name, dtype=dtype)
         self.curve = _CURVES[str(curve).lower()]
         self.summation_method = str(summation_method).lower()
         self._init_from_thresholds = thresholds is not None

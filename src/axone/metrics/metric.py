@@ -69,12 +69,12 @@ class Metric:
     `update_state` and `result`.
 
     Args:
+        dtype: the dtype of the state variables. Defaults to `floatx()`.
         name: defaults to the snake-case class name, made unique
             (`"precision"`, `"precision_1"`, ...), as in Keras.
-        dtype: the dtype of the state variables. Defaults to `floatx()`.
     """
 
-    def __init__(self, name: str | None = None, dtype=None):
+    def __init__(self, dtype=None, name: str | None = None):
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self.dtype = str(np.dtype(dtype or backend.floatx()))
         self._variables: list[MetricVariable] = []

@@ -35,7 +35,7 @@ class Sum(Metric):
     """The (weighted) sum of the values given to `update_state(values, sample_weight)`."""
 
     def __init__(self, name: str = "sum", dtype=None):
-        super().__init__(name, dtype)
+        super().__init__(name=name, dtype=dtype)
         self.reset_state()
 
     def reset_state(self):
@@ -57,7 +57,7 @@ class Mean(Metric):
     """
 
     def __init__(self, name: str = "mean", dtype=None):
-        super().__init__(name, dtype)
+        super().__init__(name=name, dtype=dtype)
         self.reset_state()
 
     def reset_state(self):
@@ -81,7 +81,7 @@ class MeanMetricWrapper(Mean):
 
     Args:
         fn: the per-sample function, e.g. a loss function.
-        name: defaults to `"mean_metric_wrapper"`.
+        name: defaults to `"mean_metric_wrapper"` (made unique).
         dtype: see `Metric`.
         **kwargs: passed on to `fn`.
     """
@@ -89,7 +89,7 @@ class MeanMetricWrapper(Mean):
     def __init__(self, fn, name: str | None = None, dtype=None, **kwargs):
         self._fn = fn
         self._fn_kwargs = kwargs
-        super().__init__(name or "mean_metric_wrapper", dtype)
+        super().__init__(name, dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
