@@ -121,6 +121,16 @@ def test_labels_of_shape_n_against_predictions_n_by_1_do_not_broadcast():
     assert losses.MeanSquaredError().gradient(y_true, y_pred).shape == (3, 1)
 
 
+def test_sequence_targets_against_outputs_with_a_trailing_unit_axis():
+    # (n, t) targets against (n, t, 1) outputs: the unit axis is squeezed and
+    # the mean runs over the time steps, one value per sample (as Keras).
+    y_true = np.array([[0.0, 1.0], [2.0, 3.0]])
+    y_pred = np.array([[[1.0], [1.0]], [[2.0], [5.0]]])
+    np.testing.assert_allclose(losses.MeanSquaredError(reduction="none")(y_true, y_pred),
+                               [0.5, 2.0])
+    assert losses.MeanSquaredError().gradient(y_true, y_pred).shape == (2, 2, 1)
+
+
 def test_sample_weight_of_shape_n_by_1_and_one_dimensional_predictions():
     y_true, y_pred = np.array([0.0, 1.0, 2.0]), np.array([[0.5], [1.5], [1.0]])
     weights = np.array([1.0, 2.0, 0.0])
@@ -271,7 +281,8 @@ REDUCED_CASES = {
 
 
 @pytest.mark.parametrize("case", REDUCED_CASES, ids=list(REDUCED_CASES))
-@pytest.mark.parametrize("shapes", ["2d", "targets_n_outputs_n1", "one_dimensional"])
+@pytest.mark.parametrize("shapes", ["2d", "targets_n_outputs_n1", "one_dimensional",
+                                    "sequence"])
 def test_training_gradient_is_the_gradient_of_the_reduced_loss(case, shapes):
     loss, weights = REDUCED_CASES[case]
     rng = np.random.default_rng(3)
@@ -281,6 +292,9 @@ def test_training_gradient_is_the_gradient_of_the_reduced_loss(case, shapes):
         y_true, output = y_true[:, 0], output[:, :1].copy()
     elif shapes == "one_dimensional":
         y_true, output = y_true[:, 0], output[:, 0].copy()
+    elif shapes == "sequence":  # (n, t, c): per-sample weights spread over the time steps
+        y_true = np.stack([y_true, 1 - y_true], axis=1)
+        output = np.stack([output, output[::-1]], axis=1)
     compiled = CompiledLoss(loss, None, ["out"])
     total, _, grads = compiled.compute([y_true], [output], [weights])
     numeric = numerical_gradient(
