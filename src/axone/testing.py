@@ -19,16 +19,16 @@ import numpy as np
 def numerical_gradient(f: Callable[[], float], array: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central differences of `f()` with respect to each entry of `array` (modified in place, then restored)."""
     grad = np.zeros(array.shape, dtype=np.float64)
-    flat = array.reshape(-1)
-    out = grad.reshape(-1)
-    for i in range(flat.size):
-        original = flat[i]
-        flat[i] = original + eps
+    # Index the array itself (not a reshaped copy), so that perturbations of a
+    # non-contiguous array reach the function.
+    for index in np.ndindex(array.shape):
+        original = array[index]
+        array[index] = original + eps
         plus = f()
-        flat[i] = original - eps
+        array[index] = original - eps
         minus = f()
-        flat[i] = original
-        out[i] = (plus - minus) / (2 * eps)
+        array[index] = original
+        grad[index] = (plus - minus) / (2 * eps)
     return grad
 
 

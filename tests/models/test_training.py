@@ -209,3 +209,15 @@ def test_fused_softmax_crossentropy_gives_the_plain_gradient():
     plain.fit(x, y, batch_size=16, epochs=1, verbose=0)
     for a, b in zip(fused.get_weights(), plain.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-10)
+
+
+def test_weighted_metrics_use_sample_weight_and_metrics_do_not():
+    x, y = regression_data(32)
+    model = small_model(seed=8)
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"], weighted_metrics=["mae"])
+    weights = np.zeros(32, dtype="float32")
+    weights[:8] = 1.0
+    logs = model.evaluate(x, y, sample_weight=weights, verbose=0, return_dict=True)
+    error = np.abs(model.predict(x, verbose=0)[:, 0] - y)
+    assert logs["mae"] == pytest.approx(error.mean(), rel=1e-5)
+    assert logs["weighted_mae"] == pytest.approx(error[:8].mean(), rel=1e-5)

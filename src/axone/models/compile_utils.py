@@ -9,6 +9,7 @@ as Keras does (`accuracy`, or `<output>_accuracy` with several outputs).
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,13 @@ class CompiledLoss:
                        for l in _per_output(loss, output_names, "loss")]
         if all(l is None for l in self.losses):
             raise ValueError("Every output's loss is None: at least one output needs a loss.")
+        for l in self.losses:
+            if l is not None and l.reduction in ("none", None):
+                raise ValueError(
+                    f"The loss {l.name!r} has reduction={l.reduction!r}: it gives one value per "
+                    "sample, but training needs a single number. Use reduction="
+                    "'sum_over_batch_size' (the default) or 'sum'."
+                )
         weights = _per_output(loss_weights, output_names, "loss_weights") if loss_weights is not None else [1.0] * len(output_names)
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.fused = [False] * len(output_names)
@@ -75,6 +83,7 @@ class CompiledLoss:
                 and loss.fused_activation is not None
                 and activation == loss.fused_activation
                 and not getattr(loss, "from_logits", True)
+                and getattr(loss, "axis", -1) == -1
                 and hasattr(layer, "loss_gives_preactivation_grad")
                 and len(layer._inbound_nodes) == 1
                 and counts[id(layer)] == 1
@@ -126,53 +135,87 @@ class CompiledLoss:
 
 
 class CompiledMetrics:
-    """The metric objects of every output, resolved once the data shapes are known."""
+    """The metric objects of every output, resolved once the data shapes are known.
 
-    def __init__(self, metrics, output_names: list[str]):
+    As in Keras 3, `metrics` are computed without sample weights and
+    `weighted_metrics` with them. Each metric is named as Keras logs it: its
+    own name (`"mae"` for the string `"mae"`), prefixed with the output name
+    when the model has several outputs, with `_1`, `_2`, ... on repeats and
+    `weighted_` for a weighted metric whose name is taken.
+    """
+
+    def __init__(self, metrics, output_names: list[str], weighted_metrics=None):
         self.output_names = output_names
         self.spec = metrics
+        self.weighted_spec = weighted_metrics
         self.metrics: list[list[metrics_module.Metric]] | None = None
-        for name in _metric_names(metrics):  # fail at compile(), not at the first fit()
+        self.weighted: list[list[metrics_module.Metric]] | None = None
+        for name in _metric_names([metrics, weighted_metrics]):  # fail at compile(), not at fit()
             if name.lower() not in ("accuracy", "acc"):
                 metrics_module.get(name)
+
+    def _per_output(self, spec) -> list[list]:
+        """The metric identifiers of each output."""
+        n = len(self.output_names)
+        if spec is None:
+            return [[] for _ in range(n)]
+        if n > 1 and isinstance(spec, dict):
+            groups = _per_output(spec, self.output_names, "metrics")
+        elif n > 1 and isinstance(spec, (list, tuple)) and len(spec) == n:
+            groups = list(spec)  # one entry per output, as in Keras 3
+        elif isinstance(spec, dict):
+            groups = [[m for value in spec.values() for m in _as_list(value)]]
+        else:
+            # One list for every output (Keras 3 accepts this only for one output).
+            groups = [spec] * n
+        return [[m for m in _as_list(group) if m is not None] for group in groups]
+
+    def _resolve(self, spec, losses, ys, output_shapes) -> list[list]:
+        resolved = []
+        for i, specs in enumerate(self._per_output(spec)):
+            y_shape = np.shape(ys[i]) if ys is not None else None
+            resolved.append([metrics_module.get(m, loss=losses[i], y_true_shape=y_shape,
+                                                y_pred_shape=output_shapes[i]) for m in specs])
+        return resolved
 
     def build(self, losses: list, ys: list[np.ndarray], output_shapes: list[tuple]) -> None:
         if self.metrics is not None:
             return
+        self.metrics = self._resolve(self.spec, losses, ys, output_shapes)
+        self.weighted = self._resolve(self.weighted_spec, losses, ys, output_shapes)
+        self._name_for_logs()
+
+    def _name_for_logs(self) -> None:
+        """Give every metric the name it is logged under."""
         n = len(self.output_names)
-        if self.spec is None:
-            per_output = [[] for _ in range(n)]
-        elif isinstance(self.spec, dict):
-            per_output = _per_output(self.spec, self.output_names, "metrics")
-            per_output = [[] if m is None else (m if isinstance(m, (list, tuple)) else [m]) for m in per_output]
-        elif isinstance(self.spec, (list, tuple)) and n > 1 and len(self.spec) == n and all(
-                isinstance(m, (list, tuple)) or m is None for m in self.spec):
-            per_output = [[] if m is None else list(m) for m in self.spec]
-        else:
-            spec = self.spec if isinstance(self.spec, (list, tuple)) else [self.spec]
-            per_output = [list(spec) for _ in range(n)]
-        self.metrics = []
-        for i, specs in enumerate(per_output):
-            resolved = []
-            for spec in specs:
-                metric = metrics_module.get(spec, loss=losses[i],
-                                            y_true_shape=np.shape(ys[i]) if ys is not None else None,
-                                            y_pred_shape=output_shapes[i])
-                if n > 1 and len(per_output) > 1:
-                    metric = _renamed(metric, f"{self.output_names[i]}_{metric.name}")
-                resolved.append(metric)
-            self.metrics.append(resolved)
+        prefixes = self.output_names if n > 1 else [""] * n
+        taken: dict[str, int] = {}
+        placed: set[int] = set()
+        for groups, weighted in ((self.metrics, False), (self.weighted, True)):
+            for group, prefix in zip(groups, prefixes):
+                for j, metric in enumerate(group):
+                    name = _log_name(metric.name, prefix, weighted, taken)
+                    if name != metric.name or id(metric) in placed:
+                        # Rename a copy: a user's metric object keeps its name and state.
+                        metric = copy.deepcopy(metric)
+                        metric.name = name
+                        group[j] = metric
+                    placed.add(id(metric))
 
     @property
     def flat(self) -> list[metrics_module.Metric]:
-        return [m for group in (self.metrics or []) for m in group]
+        groups = (self.metrics or []) + (self.weighted or [])
+        return [m for group in groups for m in group]
 
     def reset(self) -> None:
         for metric in self.flat:
             metric.reset_state()
 
     def update(self, ys, outputs, sample_weights) -> None:
-        for group, y, out, sw in zip(self.metrics, ys, outputs, sample_weights):
+        for group, y, out in zip(self.metrics, ys, outputs):
+            for metric in group:
+                metric.update_state(y, out)
+        for group, y, out, sw in zip(self.weighted, ys, outputs, sample_weights):
             for metric in group:
                 metric.update_state(y, out, sw)
 
@@ -191,6 +234,20 @@ def _metric_names(spec) -> list[str]:
     return []
 
 
-def _renamed(metric, name: str):
-    metric.name = name
-    return metric
+def _log_name(name: str, prefix: str, weighted: bool, taken: dict[str, int]) -> str:
+    """Keras 3's log name: `<output>_<name>`, `weighted_<name>` or `<name>_<k>` on repeats."""
+    full = f"{prefix}_{name}" if prefix else name
+    if full in taken and weighted:
+        full = f"{prefix}_weighted_{name}" if prefix else f"weighted_{name}"
+    if full not in taken:
+        taken[full] = 1
+        return full
+    index = taken[full]
+    taken[full] += 1
+    return f"{full}_{index}"
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]

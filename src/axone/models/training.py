@@ -57,15 +57,14 @@ class Trainer:
             loss_weights: list or dict of floats weighting each output's loss.
             metrics: list of names/metrics (`["accuracy"]`), or a list/dict
                 per output.
-            weighted_metrics: accepted for compatibility; metrics are weighted
-                by `sample_weight` when one is given.
+            weighted_metrics: metrics computed with `sample_weight` /
+                `class_weight` (plain `metrics` ignore them, as in Keras 3).
             run_eagerly, steps_per_execution, jit_compile, auto_scale_loss:
                 accepted for Keras compatibility; they change nothing here.
         """
         self.optimizer = optimizers.get(optimizer)
-        if weighted_metrics is not None:
-            metrics = list(metrics or []) + list(weighted_metrics)
-        self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                              "weighted_metrics": weighted_metrics}
         self._compiled_loss = None
         self._compiled_metrics = None
         self.compiled = True
@@ -82,7 +81,7 @@ class Trainer:
         if self._compiled_loss is not None:
             self._compiled_loss.release_fusion(self._output_layers())
         self._compiled_loss = CompiledLoss(args["loss"], args["loss_weights"], names) if args["loss"] is not None else None
-        self._compiled_metrics = CompiledMetrics(args["metrics"], names)
+        self._compiled_metrics = CompiledMetrics(args["metrics"], names, weighted_metrics=args["weighted_metrics"])
         self._output_loss_trackers = [Mean(name=f"{n}_loss") for n in names] if len(names) > 1 else []
         if self._compiled_loss is not None:
             consumed = [self._is_consumed(t) for t in self.outputs]

@@ -1,0 +1,381 @@
+"""Crossentropy losses, with their gradients and the fused softmax/sigmoid gradients.
+
+Probabilities are clipped to `[epsilon, 1 - epsilon]` before the log, as
+Keras does; the gradients are exact there too: a clipped probability is
+constant, so it passes no gradient. `logits_gradient` is the same gradient
+carried through the output activation (sigmoid or softmax) in closed form,
+which training uses when that activation ends the output layer.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from axone import backend
+from axone.losses.loss import LossFunctionWrapper, align, as_float_array
+
+
+def _clip_bounds():
+    eps = backend.epsilon()
+    return eps, 1.0 - eps
+
+
+def _live(p):
+    """Where `clip(p, eps, 1 - eps)` passes gradient (bounds included, as autodiff does)."""
+    low, high = _clip_bounds()
+    return (p >= low) & (p <= high)
+
+
+def _sigmoid(x):
+    # Two branches keep exp() from overflowing for large |x|.
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _log_softmax(logits, axis):
+    shifted = logits - logits.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _smooth_binary(y_true, label_smoothing):
+    if label_smoothing:
+        return y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    return y_true
+
+
+def _smooth_categorical(y_true, label_smoothing, axis):
+    if label_smoothing:
+        return y_true * (1.0 - label_smoothing) + label_smoothing / y_true.shape[axis]
+    return y_true
+
+
+def _check_same_shape(name, y_true, y_pred):
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"{name}: y_true and y_pred must have the same shape. Received: "
+            f"y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}"
+        )
+
+
+# ------------------------------------------------------ binary crossentropy
+def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
+                        label_smoothing: float = 0.0, axis: int = -1):
+    """`-mean(t * log(p) + (1 - t) * log(1 - p), axis)`, p clipped to `[eps, 1 - eps]`.
+
+    With `from_logits=True`, `p = sigmoid(y_pred)` in a stable closed form.
+    `label_smoothing` moves the targets toward 0.5: `t * (1 - s) + 0.5 * s`.
+    """
+    y_true, y_pred = align(y_true, y_pred)
+    _check_same_shape("binary_crossentropy", y_true, y_pred)
+    t = _smooth_binary(y_true, label_smoothing)
+    if from_logits:
+        # -[t log s(x) + (1 - t) log(1 - s(x))] = max(x, 0) - x t + log(1 + exp(-|x|))
+        values = np.maximum(y_pred, 0) - y_pred * t + np.log1p(np.exp(-np.abs(y_pred)))
+    else:
+        low, high = _clip_bounds()
+        p = np.clip(y_pred, low, high)
+        values = -(t * np.log(p) + (1.0 - t) * np.log(1.0 - p))
+    return np.mean(values, axis=axis)
+
+
+def _binary_crossentropy_grad(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    t = _smooth_binary(y_true, label_smoothing)
+    n = y_pred.shape[axis]
+    if from_logits:
+        return (_sigmoid(y_pred) - t) / n
+    low, high = _clip_bounds()
+    p = np.clip(y_pred, low, high)
+    return np.where(_live(y_pred), (p - t) / (p * (1.0 - p)), 0.0) / n
+
+
+def _binary_logits_grad(y_true, y_prob, label_smoothing=0.0, axis=-1):
+    # d/dz of the loss of sigmoid(z): (dL/dp) * p (1 - p) = (p - t) / n where p is not clipped.
+    t = _smooth_binary(y_true, label_smoothing)
+    return np.where(_live(y_prob), y_prob - t, 0.0) / y_prob.shape[axis]
+
+
+# ------------------------------------------------- categorical crossentropy
+def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
+                             label_smoothing: float = 0.0, axis: int = -1):
+    """`-sum(t * log(p), axis)` for one-hot (or soft) targets `t`.
+
+    `p` is `y_pred` divided by its sum and clipped to `[eps, 1 - eps]`, or
+    `softmax(y_pred)` with `from_logits=True`. `label_smoothing` gives
+    targets `t * (1 - s) + s / n_classes`.
+    """
+    y_true, y_pred = align(y_true, y_pred)
+    _check_same_shape("categorical_crossentropy", y_true, y_pred)
+    if y_pred.shape[axis] == 1:
+        warnings.warn(
+            "In loss categorical_crossentropy, expected y_pred.shape to be (batch_size, "
+            f"num_classes) with num_classes > 1. Received: y_pred.shape={y_pred.shape}. "
+            "Consider using 'binary_crossentropy' if you only have 2 classes.",
+            SyntaxWarning, stacklevel=2,
+        )
+    t = _smooth_categorical(y_true, label_smoothing, axis)
+    if from_logits:
+        return -np.sum(t * _log_softmax(y_pred, axis), axis=axis)
+    low, high = _clip_bounds()
+    q = np.clip(y_pred / y_pred.sum(axis=axis, keepdims=True), low, high)
+    return -np.sum(t * np.log(q), axis=axis)
+
+
+def _categorical_crossentropy_grad(y_true, y_pred, from_logits=False, label_smoothing=0.0,
+                                   axis=-1):
+    t = _smooth_categorical(y_true, label_smoothing, axis)
+    if from_logits:
+        p = np.exp(_log_softmax(y_pred, axis))
+        return p * t.sum(axis=axis, keepdims=True) - t
+    # L = -sum_j t_j log(y_j / s), s = sum(y): dL/dy_k = -t_k / y_k + sum_j t_j / s,
+    # each term j kept only where q_j = y_j / s is not clipped.
+    s = y_pred.sum(axis=axis, keepdims=True)
+    t_live = np.where(_live(y_pred / s), t, 0.0)
+    safe = np.where(t_live != 0, y_pred, 1.0)
+    return -t_live / safe + t_live.sum(axis=axis, keepdims=True) / s
+
+
+def _softmax_logits_grad(t, y_prob, axis):
+    # Through softmax, d(-sum t log p)/dz = p * sum(t) - t; clipped terms drop out.
+    t_live = np.where(_live(y_prob / y_prob.sum(axis=axis, keepdims=True)), t, 0.0)
+    return y_prob * t_live.sum(axis=axis, keepdims=True) - t_live
+
+
+# ------------------------------------------ sparse categorical crossentropy
+def check_sparse_labels(labels, n_classes: int) -> None:
+    """Raise a ValueError if any label is outside `[0, n_classes)`."""
+    labels = np.asarray(labels)
+    if labels.size == 0:
+        return
+    low, high = labels.min(), labels.max()
+    if low < 0 or high >= n_classes:
+        bad = low if low < 0 else high
+        raise ValueError(
+            f"Received a label value of {bad} which is outside the valid range of "
+            f"[0, {n_classes}). The predictions have {n_classes} classes: check the "
+            "labels, or the number of units of the output layer."
+        )
+
+
+def _integer_labels(labels: np.ndarray) -> np.ndarray:
+    """`labels` as int64, raising a ValueError if some are not whole numbers."""
+    if not np.issubdtype(labels.dtype, np.integer):
+        rounded = np.rint(labels)
+        if not np.array_equal(rounded, labels):
+            bad = labels[rounded != labels].flat[0]
+            raise ValueError(
+                "sparse_categorical_crossentropy expects integer class labels. Received a "
+                f"label value of {bad}. For one-hot or soft targets use "
+                "categorical_crossentropy."
+            )
+        labels = rounded
+    return labels.astype(np.int64)
+
+
+def sparse_labels(y_true, y_pred_shape: tuple, axis: int = -1) -> np.ndarray:
+    """Checked integer labels for predictions of `y_pred_shape` (class axis `axis`).
+
+    `y_true` has the shape of the predictions without the class axis, or
+    with size 1 there.
+    """
+    labels = np.asarray(y_true)
+    if labels.ndim == len(y_pred_shape) and labels.shape[axis] == 1:
+        labels = np.squeeze(labels, axis)
+    expected = tuple(np.delete(np.array(y_pred_shape), axis % len(y_pred_shape)))
+    if labels.shape != expected:
+        raise ValueError(
+            "sparse_categorical_crossentropy: y_true must have the shape of y_pred without its "
+            f"class axis. Received: y_true.shape={np.shape(y_true)}, "
+            f"y_pred.shape={tuple(y_pred_shape)}. For one-hot targets use "
+            "categorical_crossentropy."
+        )
+    labels = _integer_labels(labels)
+    check_sparse_labels(labels, y_pred_shape[axis])
+    return labels
+
+
+def _one_hot(labels, n_classes, dtype):
+    return (labels[..., None] == np.arange(n_classes)).astype(dtype)
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, axis: int = -1):
+    """`-log(p[label])` for integer labels; `p` as in `categorical_crossentropy`."""
+    y_pred = as_float_array(y_pred)
+    labels = sparse_labels(y_true, y_pred.shape, axis)
+    y_pred = np.moveaxis(y_pred, axis, -1)
+    if from_logits:
+        log_p = _log_softmax(y_pred, -1)
+    else:
+        low, high = _clip_bounds()
+        log_p = np.log(np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), low, high))
+    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+
+
+def _sparse_categorical_crossentropy_grad(y_true, y_pred, from_logits=False, axis=-1):
+    # The categorical gradient with one-hot targets, on the class axis moved last.
+    labels = sparse_labels(y_true, y_pred.shape, axis)
+    moved = np.moveaxis(y_pred, axis, -1)
+    t = _one_hot(labels, moved.shape[-1], y_pred.dtype)
+    return np.moveaxis(_categorical_crossentropy_grad(t, moved, from_logits, 0.0, -1), -1, axis)
+
+
+# ----------------------------------------------------------------- classes
+class BinaryCrossentropy(LossFunctionWrapper):
+    """Crossentropy for 0/1 targets, one sigmoid probability (or logit) per target.
+
+    Args:
+        from_logits: whether `y_pred` holds logits. Defaults to `False`
+            (probabilities).
+        label_smoothing: in `[0, 1]`; targets become `t * (1 - s) + 0.5 * s`.
+            Defaults to `0.0`.
+        axis: the axis the mean is taken over. Defaults to `-1`.
+        reduction, name, dtype: see `Loss`.
+
+    With a sigmoid output and `from_logits=False`, training takes the
+    gradient with respect to the sigmoid's input directly: `(p - t) / n`.
+    """
+
+    fused_activation = "sigmoid"
+
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
+                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
+        super().__init__(binary_crossentropy, reduction, name, dtype,
+                         gradient_fn=_binary_crossentropy_grad, from_logits=bool(from_logits),
+                         label_smoothing=float(label_smoothing), axis=axis)
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = float(label_smoothing)
+        self.axis = axis
+
+    def logits_gradient(self, y_true, y_prob):
+        shape = np.shape(y_prob)
+        y_true, y_prob = align(y_true, y_prob)
+        return _binary_logits_grad(y_true, y_prob, self.label_smoothing, self.axis).reshape(shape)
+
+    def check_targets(self, y_true, output_shape):
+        super().check_targets(y_true, output_shape)
+        y_true = np.asarray(y_true)
+        if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
+            bad = y_true.min() if y_true.min() < 0 else y_true.max()
+            raise ValueError(
+                f"binary_crossentropy expects targets in [0, 1]. Received a target value of "
+                f"{bad}. For integer class labels use loss='sparse_categorical_crossentropy' "
+                "with one output unit per class."
+            )
+
+
+class CategoricalCrossentropy(LossFunctionWrapper):
+    """Crossentropy for one-hot targets.
+
+    Args:
+        from_logits: whether `y_pred` holds logits. Defaults to `False`.
+        label_smoothing: in `[0, 1]`; targets become `t * (1 - s) + s / n_classes`.
+            Defaults to `0.0`.
+        axis: the class axis. Defaults to `-1`.
+        reduction, name, dtype: see `Loss`.
+
+    With a softmax output and `from_logits=False`, training takes the
+    gradient with respect to the softmax's input directly: `p * sum(t) - t`.
+    """
+
+    fused_activation = "softmax"
+
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1,
+                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
+        super().__init__(categorical_crossentropy, reduction, name, dtype,
+                         gradient_fn=_categorical_crossentropy_grad,
+                         from_logits=bool(from_logits), label_smoothing=float(label_smoothing),
+                         axis=axis)
+        self.from_logits = bool(from_logits)
+        self.label_smoothing = float(label_smoothing)
+        self.axis = axis
+
+    def logits_gradient(self, y_true, y_prob):
+        shape = np.shape(y_prob)
+        y_true, y_prob = align(y_true, y_prob)
+        t = _smooth_categorical(y_true, self.label_smoothing, self.axis)
+        return _softmax_logits_grad(t, y_prob, self.axis).reshape(shape)
+
+    def check_targets(self, y_true, output_shape):
+        shape = np.shape(y_true)
+        n_classes = output_shape[-1]
+        looks_sparse = len(shape) == len(output_shape) - 1 or (
+            len(shape) == len(output_shape) and shape[-1] == 1 and n_classes != 1)
+        if looks_sparse:
+            raise ValueError(
+                f"categorical_crossentropy expects one-hot targets of shape (n, {n_classes}), "
+                f"but received targets of shape {shape}, which look like integer class "
+                "labels. Use loss='sparse_categorical_crossentropy', or one-hot encode y with "
+                f"axone.utils.to_categorical(y, {n_classes})."
+            )
+        super().check_targets(y_true, output_shape)
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    """Crossentropy for integer class labels.
+
+    Args:
+        from_logits: whether `y_pred` holds logits. Defaults to `False`.
+        ignore_class: not supported (must be `None`); give the samples to
+            ignore a `sample_weight` of 0 instead.
+        axis: the class axis. Defaults to `-1`.
+        reduction, name, dtype: see `Loss`.
+
+    With a softmax output and `from_logits=False`, training takes the
+    gradient with respect to the softmax's input directly: `p - onehot(label)`.
+    """
+
+    fused_activation = "softmax"
+
+    def __init__(self, from_logits: bool = False, ignore_class=None,
+                 reduction="sum_over_batch_size", axis: int = -1,
+                 name="sparse_categorical_crossentropy", dtype=None):
+        if ignore_class is not None:
+            raise ValueError(
+                "ignore_class is not supported. Received: ignore_class="
+                f"{ignore_class!r}. Give the samples to ignore a sample_weight of 0 instead."
+            )
+        super().__init__(sparse_categorical_crossentropy, reduction, name, dtype,
+                         gradient_fn=_sparse_categorical_crossentropy_grad, from_logits=bool(from_logits),
+                         axis=axis)
+        self.from_logits = bool(from_logits)
+        self.ignore_class = None
+        self.axis = axis
+
+    def logits_gradient(self, y_true, y_prob):
+        shape = np.shape(y_prob)
+        y_true, y_prob = align(y_true, y_prob)
+        labels = sparse_labels(y_true, y_prob.shape, self.axis)
+        moved = np.moveaxis(y_prob, self.axis, -1)
+        t = _one_hot(labels, moved.shape[-1], y_prob.dtype)
+        return np.moveaxis(_softmax_logits_grad(t, moved, -1), -1, self.axis).reshape(shape)
+
+    def check_targets(self, y_true, output_shape):
+        shape = np.shape(y_true)
+        n_classes = output_shape[-1]
+        if len(shape) == len(output_shape) and shape[-1] == n_classes and n_classes > 1:
+            raise ValueError(
+                f"sparse_categorical_crossentropy expects integer class labels of shape (n,), "
+                f"but received targets of shape {shape}, which look one-hot encoded. Use "
+                "loss='categorical_crossentropy', or pass y.argmax(axis=-1)."
+            )
+        if not (len(shape) == len(output_shape) - 1
+                or (len(shape) == len(output_shape) and shape[-1] == 1)):
+            raise ValueError(
+                "sparse_categorical_crossentropy expects integer class labels with the shape "
+                f"of the model output {tuple(output_shape)} without its class axis. Received "
+                f"targets of shape {shape}."
+            )
+        labels = _integer_labels(np.asarray(y_true))
+        if n_classes is not None:
+            check_sparse_labels(labels, n_classes)
+
+    def get_config(self):
+        return {**super().get_config(), "ignore_class": None}
+
+
+__all__ = [
+    "BinaryCrossentropy", "CategoricalCrossentropy", "SparseCategoricalCrossentropy",
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "check_sparse_labels",
+]
