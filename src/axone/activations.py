@@ -19,7 +19,7 @@ import types
 from functools import partial
 from typing import Callable
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.utils.identifiers import lookup
@@ -75,7 +75,7 @@ class ActivationFunction:
     def differentiable(self) -> bool:
         return self._backward is not None
 
-    def __call__(self, x, *args, **params) -> np.ndarray:
+    def __call__(self, x, *args, **params) -> xp.ndarray:
         """Apply the function to `x` and return a new array (Keras's functional form).
 
         Parameters may be given by keyword or by position, as in Keras:
@@ -88,20 +88,20 @@ class ActivationFunction:
                 f"arguments {args!r}"
             )
         params = {**dict(zip(self.params, args)), **params}
-        if isinstance(x, (np.ndarray, np.generic)):
-            x = np.asarray(x)
-            if not np.issubdtype(x.dtype, np.floating):
+        if isinstance(x, (xp.ndarray, xp.generic)):
+            x = xp.asarray(x)
+            if not xp.issubdtype(x.dtype, xp.floating):
                 x = x.astype(backend.floatx())
         else:  # Python numbers and lists become floatx, as Keras converts them
-            x = np.asarray(x, dtype=backend.floatx())
+            x = xp.asarray(x, dtype=backend.floatx())
         # An explicit output array: ufuncs return scalars, not arrays, for 0-d input.
-        return self._forward(x, np.empty_like(x), **self._merged(params))
+        return self._forward(x, xp.empty_like(x), **self._merged(params))
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, z: xp.ndarray, out: xp.ndarray | None = None) -> xp.ndarray:
         """Return `f(z)`, written into `out` when given (`out` may be `z`)."""
         return self._forward(z, out, **self.params)
 
-    def backward(self, grad: np.ndarray, z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
+    def backward(self, grad: xp.ndarray, z: xp.ndarray | None, y: xp.ndarray) -> xp.ndarray:
         """Return the gradient with respect to `z` given the gradient `grad` w.r.t. `y`."""
         if self._backward is None:
             raise NotDifferentiableError(self._not_differentiable_message.format(name=self.name))
@@ -139,7 +139,7 @@ class ActivationFunction:
 
 
 # ------------------------------------------------------------------- helpers
-def _into(y: np.ndarray, z: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+def _into(y: xp.ndarray, z: xp.ndarray, out: xp.ndarray | None) -> xp.ndarray:
     """Return `y` (computed from `z` into a new array), stored into `out` if given."""
     if out is None:
         return y.astype(z.dtype, copy=False)
@@ -147,7 +147,7 @@ def _into(y: np.ndarray, z: np.ndarray, out: np.ndarray | None) -> np.ndarray:
     return out
 
 
-def _positive(z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
+def _positive(z: xp.ndarray | None, y: xp.ndarray) -> xp.ndarray:
     """Where `z > 0`, read from `y` when `z` was not kept.
 
     For the default parameters of these functions, `y > 0` exactly where
@@ -156,26 +156,26 @@ def _positive(z: np.ndarray | None, y: np.ndarray) -> np.ndarray:
     return (y if z is None else z) > 0
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def _sigmoid(z: xp.ndarray) -> xp.ndarray:
     """`1 / (1 + exp(-z))` into a new array."""
-    return _sigmoid_forward(z, np.empty_like(z))
+    return _sigmoid_forward(z, xp.empty_like(z))
 
 
-def _log1p_exp_minus_abs(z: np.ndarray) -> np.ndarray:
+def _log1p_exp_minus_abs(z: xp.ndarray) -> xp.ndarray:
     """`log(1 + exp(-|z|))` into a new array: the bounded part of softplus.
 
     `softplus(z) = max(z, 0) + log(1 + exp(-|z|))` never overflows, and is
-    several times faster than `np.logaddexp(z, 0)`.
+    several times faster than `xp.logaddexp(z, 0)`.
     """
-    t = np.abs(z, out=np.empty_like(z))  # an array even for 0-d z
-    np.negative(t, out=t)
-    np.exp(t, out=t)
-    return np.log1p(t, out=t)
+    t = xp.abs(z, out=xp.empty_like(z))  # an array even for 0-d z
+    xp.negative(t, out=t)
+    xp.exp(t, out=t)
+    return xp.log1p(t, out=t)
 
 
-def _softplus(z: np.ndarray) -> np.ndarray:
+def _softplus(z: xp.ndarray) -> xp.ndarray:
     """`log(1 + exp(z))` into a new array."""
-    return np.maximum(z, 0.0) + _log1p_exp_minus_abs(z)
+    return xp.maximum(z, 0.0) + _log1p_exp_minus_abs(z)
 
 
 _ERF_SMALL = ((1.85777706184603153e-1, 3.16112374387056560e00, 1.13864154151050156e02,
@@ -194,11 +194,11 @@ _ERFC_LARGE = ((1.63153871373020978e-2, 3.05326634961232344e-1, 3.60344899949804
                 6.05183413124413191e-2, 2.33520497626869185e-3))
 
 
-def _rational(coefficients: tuple, x: np.ndarray) -> np.ndarray:
+def _rational(coefficients: tuple, x: xp.ndarray) -> xp.ndarray:
     """`P(x) / Q(x)` by Horner's rule; coefficients from the highest degree."""
     numerator, denominator = coefficients
-    p = np.full_like(x, numerator[0])
-    q = np.full_like(x, denominator[0])
+    p = xp.full_like(x, numerator[0])
+    q = xp.full_like(x, denominator[0])
     # In place: fresh temporaries for every step would cost several times more.
     for a in numerator[1:]:
         p *= x
@@ -210,36 +210,36 @@ def _rational(coefficients: tuple, x: np.ndarray) -> np.ndarray:
     return p
 
 
-def erf(x) -> np.ndarray:
+def erf(x) -> xp.ndarray:
     """The error function `erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt`, element-wise.
 
     W. J. Cody's rational approximations (Math. Comp. 23, 1969) on
     `|x| <= 0.46875`, `0.46875 < |x| <= 4` (through erfc) and `|x| > 4`:
     absolute error below 1e-15 in float64. Float16 input is computed in float32.
     """
-    x = np.asarray(x)
+    x = xp.asarray(x)
     shape, x = x.shape, x.reshape(-1)  # 1-D, so that ufuncs return arrays, not scalars
-    dtype = np.result_type(x.dtype, np.float32)
+    dtype = xp.result_type(x.dtype, xp.float32)
     # erf(6) = 1 - 2e-17 rounds to 1: clipping keeps exp(-y^2) from underflowing.
-    y = np.minimum(np.abs(x), 6.0, dtype=dtype)
+    y = xp.minimum(xp.abs(x), 6.0, dtype=dtype)
     square = y * y
     # The first two pieces on the whole array (cheaper than gathering by mask);
     # NaN fails every comparison and propagates through the second.
     small = y * _rational(_ERF_SMALL, square)
-    np.negative(square, out=square)
-    np.exp(square, out=square)
+    xp.negative(square, out=square)
+    xp.exp(square, out=square)
     middle = _rational(_ERFC_MIDDLE, y)
     middle *= square
-    np.subtract(1.0, middle, out=middle)
-    result = np.where(y <= 0.46875, small, middle)
+    xp.subtract(1.0, middle, out=middle)
+    result = xp.where(y <= 0.46875, small, middle)
     large = y > 4.0  # rare in practice: only these values take the third piece
     if large.any():
         g = y[large]
         inv_square = 1.0 / (g * g)
-        erfc = np.exp(-g * g) * (1.0 / math.sqrt(math.pi)
+        erfc = xp.exp(-g * g) * (1.0 / math.sqrt(math.pi)
                                  - inv_square * _rational(_ERFC_LARGE, inv_square)) / g
         result[large] = 1.0 - erfc
-    return np.copysign(result, x, dtype=dtype).reshape(shape)
+    return xp.copysign(result, x, dtype=dtype).reshape(shape)
 
 
 # -------------------------------------------------------------------- linear
@@ -270,14 +270,14 @@ def _relu_forward(z, out, negative_slope=0.0, max_value=None, threshold=0.0):
             above it `x` (clipped to `[0, max_value]` when given). Defaults to `0.0`.
     """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
-        return np.maximum(z, 0.0, out=out)
+        return xp.maximum(z, 0.0, out=out)
     # Keras's formula: z above the threshold (else 0), clipped to
     # [0, max_value] when given, plus negative_slope * (z - threshold) below.
-    y = np.where(z > threshold, z, 0.0).astype(z.dtype, copy=False)
+    y = xp.where(z > threshold, z, 0.0).astype(z.dtype, copy=False)
     if max_value is not None:
-        np.clip(y, 0.0, max_value, out=y)
+        xp.clip(y, 0.0, max_value, out=y)
     if negative_slope != 0.0:
-        y -= negative_slope * np.maximum(threshold - z, 0.0)
+        y -= negative_slope * xp.maximum(threshold - z, 0.0)
     return _into(y, z, out)
 
 
@@ -304,11 +304,11 @@ def _leaky_relu_forward(z, out, negative_slope=0.2):
     Args:
         negative_slope: defaults to `0.2` (Keras 3).
     """
-    return _into(np.where(z > 0, z, negative_slope * z), z, out)
+    return _into(xp.where(z > 0, z, negative_slope * z), z, out)
 
 
 def _leaky_relu_backward(grad, z, y, negative_slope=0.2):
-    return grad * np.where(_positive(z, y), 1.0, negative_slope).astype(grad.dtype)
+    return grad * xp.where(_positive(z, y), 1.0, negative_slope).astype(grad.dtype)
 
 
 leaky_relu = ActivationFunction("leaky_relu", _leaky_relu_forward, _leaky_relu_backward,
@@ -317,7 +317,7 @@ leaky_relu = ActivationFunction("leaky_relu", _leaky_relu_forward, _leaky_relu_b
 
 def _relu6_forward(z, out):
     """`min(max(x, 0), 6)`."""
-    return np.clip(z, 0.0, 6.0, out=out)
+    return xp.clip(z, 0.0, 6.0, out=out)
 
 
 def _relu6_backward(grad, z, y):
@@ -330,11 +330,11 @@ relu6 = ActivationFunction("relu6", _relu6_forward, _relu6_backward)
 # ------------------------------------------------------------------- sigmoid
 def _sigmoid_forward(z, out):
     """`sigmoid(x) = 1 / (1 + exp(-x))`."""
-    out = np.negative(z, out=out)
-    with np.errstate(over="ignore"):  # exp(-z) -> inf gives the right limit 0
-        np.exp(out, out=out)
+    out = xp.negative(z, out=out)
+    with xp.errstate(over="ignore"):  # exp(-z) -> inf gives the right limit 0
+        xp.exp(out, out=out)
     out += 1.0
-    return np.reciprocal(out, out=out)
+    return xp.reciprocal(out, out=out)
 
 
 def _sigmoid_backward(grad, z, y):
@@ -347,9 +347,9 @@ sigmoid = ActivationFunction("sigmoid", _sigmoid_forward, _sigmoid_backward)
 def _hard_sigmoid_forward(z, out):
     """Piecewise linear sigmoid: `0` below -3, `1` above 3, `x / 6 + 0.5` between."""
     # Keras 3: clip(z / 6 + 1/2, 0, 1), i.e. 0 below -3 and 1 above 3.
-    out = np.divide(z, 6.0, out=out)
+    out = xp.divide(z, 6.0, out=out)
     out += 0.5
-    return np.clip(out, 0.0, 1.0, out=out)
+    return xp.clip(out, 0.0, 1.0, out=out)
 
 
 def _hard_sigmoid_backward(grad, z, y):
@@ -363,13 +363,13 @@ def _log_sigmoid_forward(z, out):
     """`log(sigmoid(x)) = -softplus(-x)`."""
     # -softplus(-z) = min(z, 0) - log(1 + exp(-|z|)), finite everywhere.
     t = _log1p_exp_minus_abs(z)
-    out = np.minimum(z, 0.0, out=out)
+    out = xp.minimum(z, 0.0, out=out)
     out -= t
     return out
 
 
 def _log_sigmoid_backward(grad, z, y):
-    return grad * -np.expm1(y)  # 1 - sigmoid(z) = 1 - exp(y)
+    return grad * -xp.expm1(y)  # 1 - sigmoid(z) = 1 - exp(y)
 
 
 log_sigmoid = ActivationFunction("log_sigmoid", _log_sigmoid_forward, _log_sigmoid_backward)
@@ -377,9 +377,9 @@ log_sigmoid = ActivationFunction("log_sigmoid", _log_sigmoid_forward, _log_sigmo
 
 def _sparse_sigmoid_forward(z, out):
     """`0` below -1, `1` above 1, `(x + 1) / 2` between."""
-    out = np.add(z, 1.0, out=out)
+    out = xp.add(z, 1.0, out=out)
     out *= 0.5
-    return np.clip(out, 0.0, 1.0, out=out)
+    return xp.clip(out, 0.0, 1.0, out=out)
 
 
 def _sparse_sigmoid_backward(grad, z, y):
@@ -393,7 +393,7 @@ sparse_sigmoid = ActivationFunction("sparse_sigmoid", _sparse_sigmoid_forward,
 # ---------------------------------------------------------------------- tanh
 def _tanh_forward(z, out):
     """Hyperbolic tangent."""
-    return np.tanh(z, out=out)
+    return xp.tanh(z, out=out)
 
 
 def _tanh_backward(grad, z, y):
@@ -405,11 +405,11 @@ tanh = ActivationFunction("tanh", _tanh_forward, _tanh_backward)
 
 def _hard_tanh_forward(z, out):
     """`clip(x, -1, 1)`."""
-    return np.clip(z, -1.0, 1.0, out=out)
+    return xp.clip(z, -1.0, 1.0, out=out)
 
 
 def _hard_tanh_backward(grad, z, y):
-    return grad * (np.abs(y) < 1)
+    return grad * (xp.abs(y) < 1)
 
 
 hard_tanh = ActivationFunction("hard_tanh", _hard_tanh_forward, _hard_tanh_backward)
@@ -417,11 +417,11 @@ hard_tanh = ActivationFunction("hard_tanh", _hard_tanh_forward, _hard_tanh_backw
 
 def _tanh_shrink_forward(z, out):
     """`x - tanh(x)`."""
-    return np.subtract(z, np.tanh(z), out=out)
+    return xp.subtract(z, xp.tanh(z), out=out)
 
 
 def _tanh_shrink_backward(grad, z, y):
-    t = np.tanh(z)
+    t = xp.tanh(z)
     return grad * t * t
 
 
@@ -437,8 +437,8 @@ def _softmax_forward(z, out, axis=-1):
         axis: defaults to `-1`.
     """
     # Subtracting the row maximum keeps exp() finite without changing the result.
-    shifted = np.subtract(z, z.max(axis=axis, keepdims=True), out=out)
-    np.exp(shifted, out=shifted)
+    shifted = xp.subtract(z, z.max(axis=axis, keepdims=True), out=out)
+    xp.exp(shifted, out=shifted)
     shifted /= shifted.sum(axis=axis, keepdims=True)
     return shifted
 
@@ -457,14 +457,14 @@ def _log_softmax_forward(z, out, axis=-1):
     Args:
         axis: defaults to `-1`.
     """
-    shifted = np.subtract(z, z.max(axis=axis, keepdims=True), out=out)
-    shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    shifted = xp.subtract(z, z.max(axis=axis, keepdims=True), out=out)
+    shifted -= xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
     return shifted
 
 
 def _log_softmax_backward(grad, z, y, axis=-1):
     # g - softmax(z) * sum(g), with softmax(z) = exp(y).
-    return grad - np.exp(y) * grad.sum(axis=axis, keepdims=True)
+    return grad - xp.exp(y) * grad.sum(axis=axis, keepdims=True)
 
 
 log_softmax = ActivationFunction("log_softmax", _log_softmax_forward, _log_softmax_backward,
@@ -475,13 +475,13 @@ log_softmax = ActivationFunction("log_softmax", _log_softmax_forward, _log_softm
 def _softplus_forward(z, out):
     """`log(1 + exp(x))`."""
     t = _log1p_exp_minus_abs(z)
-    out = np.maximum(z, 0.0, out=out)
+    out = xp.maximum(z, 0.0, out=out)
     out += t
     return out
 
 
 def _softplus_backward(grad, z, y):
-    return grad * -np.expm1(-y)  # sigmoid(z) = 1 - exp(-softplus(z))
+    return grad * -xp.expm1(-y)  # sigmoid(z) = 1 - exp(-softplus(z))
 
 
 softplus = ActivationFunction("softplus", _softplus_forward, _softplus_backward)
@@ -489,11 +489,11 @@ softplus = ActivationFunction("softplus", _softplus_forward, _softplus_backward)
 
 def _softsign_forward(z, out):
     """`x / (1 + |x|)`."""
-    return np.divide(z, 1.0 + np.abs(z), out=out)
+    return xp.divide(z, 1.0 + xp.abs(z), out=out)
 
 
 def _softsign_backward(grad, z, y):
-    return grad * np.square(1.0 - np.abs(y))  # 1 / (1 + |z|)^2
+    return grad * xp.square(1.0 - xp.abs(y))  # 1 / (1 + |z|)^2
 
 
 softsign = ActivationFunction("softsign", _softsign_forward, _softsign_backward)
@@ -506,12 +506,12 @@ def _squareplus_forward(z, out, b=4):
         b: non-negative smoothness. Defaults to `4`.
     """
     # (z + sqrt(z^2 + b)) / 2; hypot and halving first keep large |z| finite.
-    root = np.hypot(z, math.sqrt(b), dtype=z.dtype)
+    root = xp.hypot(z, math.sqrt(b), dtype=z.dtype)
     return _into(0.5 * z + 0.5 * root, z, out)
 
 
 def _squareplus_backward(grad, z, y, b=4):
-    return grad * 0.5 * (1.0 + z / np.hypot(z, math.sqrt(b), dtype=z.dtype))
+    return grad * 0.5 * (1.0 + z / xp.hypot(z, math.sqrt(b), dtype=z.dtype))
 
 
 squareplus = ActivationFunction("squareplus", _squareplus_forward, _squareplus_backward,
@@ -520,13 +520,13 @@ squareplus = ActivationFunction("squareplus", _squareplus_forward, _squareplus_b
 
 def _sparse_plus_forward(z, out):
     """`0` below -1, `x` above 1, `(x + 1)^2 / 4` between."""
-    middle = 0.25 * np.square(np.clip(z, -1.0, 1.0) + 1.0)
-    return _into(np.where(z >= 1, z, middle), z, out)
+    middle = 0.25 * xp.square(xp.clip(z, -1.0, 1.0) + 1.0)
+    return _into(xp.where(z >= 1, z, middle), z, out)
 
 
 def _sparse_plus_backward(grad, z, y):
     # 0, (z + 1) / 2 and 1 on the three pieces: exactly min(sqrt(y), 1).
-    return grad * np.minimum(np.sqrt(y), 1.0)
+    return grad * xp.minimum(xp.sqrt(y), 1.0)
 
 
 sparse_plus = ActivationFunction("sparse_plus", _sparse_plus_forward, _sparse_plus_backward)
@@ -544,13 +544,13 @@ def _elu_forward(z, out, alpha=1.0):
         alpha: positive scale of the negative part. Defaults to `1.0`.
     """
     # expm1 of min(z, 0): the positive side must not overflow in a discarded branch.
-    negative = alpha * np.expm1(np.minimum(z, 0.0))
-    return _into(np.where(z > 0, z, negative), z, out)
+    negative = alpha * xp.expm1(xp.minimum(z, 0.0))
+    return _into(xp.where(z > 0, z, negative), z, out)
 
 
 def _elu_backward(grad, z, y, alpha=1.0):
     # Below 0 the derivative alpha * exp(z) equals y + alpha.
-    return grad * np.where(_positive(z, y), 1.0, y + alpha)
+    return grad * xp.where(_positive(z, y), 1.0, y + alpha)
 
 
 elu = ActivationFunction("elu", _elu_forward, _elu_backward, alpha=1.0)
@@ -564,7 +564,7 @@ def _selu_forward(z, out):
 
 
 def _selu_backward(grad, z, y):
-    return grad * np.where(y > 0, _SELU_SCALE, y + _SELU_SCALE * _SELU_ALPHA)
+    return grad * xp.where(y > 0, _SELU_SCALE, y + _SELU_SCALE * _SELU_ALPHA)
 
 
 selu = ActivationFunction("selu", _selu_forward, _selu_backward)
@@ -576,13 +576,13 @@ def _celu_forward(z, out, alpha=1.0):
     Args:
         alpha: positive. Defaults to `1.0`.
     """
-    negative = alpha * np.expm1(np.minimum(z, 0.0) / alpha)
-    return _into(np.where(z > 0, z, negative), z, out)
+    negative = alpha * xp.expm1(xp.minimum(z, 0.0) / alpha)
+    return _into(xp.where(z > 0, z, negative), z, out)
 
 
 def _celu_backward(grad, z, y, alpha=1.0):
     # Below 0 the derivative exp(z / alpha) equals 1 + y / alpha.
-    return grad * np.where(_positive(z, y), 1.0, 1.0 + y / alpha)
+    return grad * xp.where(_positive(z, y), 1.0, 1.0 + y / alpha)
 
 
 celu = ActivationFunction("celu", _celu_forward, _celu_backward, alpha=1.0)
@@ -595,8 +595,8 @@ _GELU_CUBIC = 0.044715
 
 def _gelu_tanh(z):
     # Beyond |z| = 10 the tanh is +-1 exactly: clipping keeps z^3 finite.
-    c = np.clip(z, -10.0, 10.0)
-    return np.tanh(_SQRT_2_OVER_PI * (c + _GELU_CUBIC * c * c * c)), c
+    c = xp.clip(z, -10.0, 10.0)
+    return xp.tanh(_SQRT_2_OVER_PI * (c + _GELU_CUBIC * c * c * c)), c
 
 
 def _gelu_forward(z, out, approximate=False):
@@ -610,7 +610,7 @@ def _gelu_forward(z, out, approximate=False):
         cdf = 0.5 * (1.0 + _gelu_tanh(z)[0])
     else:
         cdf = 0.5 * (1.0 + erf(z * (1.0 / math.sqrt(2.0))))
-    return np.multiply(z, cdf.astype(z.dtype, copy=False), out=out)
+    return xp.multiply(z, cdf.astype(z.dtype, copy=False), out=out)
 
 
 def _gelu_backward(grad, z, y, approximate=False):
@@ -619,8 +619,8 @@ def _gelu_backward(grad, z, y, approximate=False):
         inner = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * c * c)
         return grad * (0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * inner)
     # Phi(z) + z * phi(z); phi underflows to 0 long before |z| = 40.
-    c = np.clip(z, -40.0, 40.0)
-    pdf = np.exp(-0.5 * c * c) * (1.0 / math.sqrt(2.0 * math.pi))
+    c = xp.clip(z, -40.0, 40.0)
+    pdf = xp.exp(-0.5 * c * c) * (1.0 / math.sqrt(2.0 * math.pi))
     cdf = 0.5 * (1.0 + erf(z * (1.0 / math.sqrt(2.0))))
     return grad * (cdf + z * pdf)
 
@@ -631,7 +631,7 @@ gelu = ActivationFunction("gelu", _gelu_forward, _gelu_backward, uses_input=True
 
 def _silu_forward(z, out):
     """Sigmoid linear unit, also called swish: `x * sigmoid(x)`."""
-    return np.multiply(z, _sigmoid(z), out=out)
+    return xp.multiply(z, _sigmoid(z), out=out)
 
 
 def _silu_backward(grad, z, y):
@@ -644,13 +644,13 @@ silu = ActivationFunction("silu", _silu_forward, _silu_backward, uses_input=True
 
 def _hard_silu_forward(z, out):
     """Hard SiLU (hard swish): `x * hard_sigmoid(x)`."""
-    gate = np.clip(z / 6.0 + 0.5, 0.0, 1.0)
-    return np.multiply(z, gate.astype(z.dtype, copy=False), out=out)
+    gate = xp.clip(z / 6.0 + 0.5, 0.0, 1.0)
+    return xp.multiply(z, gate.astype(z.dtype, copy=False), out=out)
 
 
 def _hard_silu_backward(grad, z, y):
     # 0 below -3, 1 above 3, d/dz z (z + 3) / 6 = z / 3 + 1/2 between.
-    slope = np.where(z < -3, 0.0, np.where(z > 3, 1.0, z / 3.0 + 0.5))
+    slope = xp.where(z < -3, 0.0, xp.where(z > 3, 1.0, z / 3.0 + 0.5))
     return grad * slope
 
 
@@ -660,13 +660,13 @@ hard_silu = ActivationFunction("hard_silu", _hard_silu_forward, _hard_silu_backw
 
 def _mish_forward(z, out):
     """`x * tanh(softplus(x))`."""
-    return np.multiply(z, np.tanh(_softplus(z)), out=out)
+    return xp.multiply(z, xp.tanh(_softplus(z)), out=out)
 
 
 def _mish_backward(grad, z, y):
     softplus_z = _softplus(z)
-    t = np.tanh(softplus_z)
-    s = -np.expm1(-softplus_z)  # sigmoid(z), without overflow for z << 0
+    t = xp.tanh(softplus_z)
+    s = -xp.expm1(-softplus_z)  # sigmoid(z), without overflow for z << 0
     return grad * (t + z * (1.0 - t * t) * s)
 
 
@@ -675,8 +675,8 @@ mish = ActivationFunction("mish", _mish_forward, _mish_backward, uses_input=True
 
 def _exponential_forward(z, out):
     """`exp(x)`; overflows to inf above about 88.7 in float32, as in Keras."""
-    with np.errstate(over="ignore"):  # overflow gives inf, as in Keras
-        return np.exp(z, out=out)
+    with xp.errstate(over="ignore"):  # overflow gives inf, as in Keras
+        return xp.exp(z, out=out)
 
 
 def _exponential_backward(grad, z, y):
@@ -693,7 +693,7 @@ def _soft_shrink_forward(z, out, threshold=0.5):
     Args:
         threshold: defaults to `0.5`.
     """
-    y = np.where(z > threshold, z - threshold, np.where(z < -threshold, z + threshold, 0.0))
+    y = xp.where(z > threshold, z - threshold, xp.where(z < -threshold, z + threshold, 0.0))
     return _into(y, z, out)
 
 
@@ -711,11 +711,11 @@ def _hard_shrink_forward(z, out, threshold=0.5):
     Args:
         threshold: defaults to `0.5`.
     """
-    return _into(np.where(np.abs(z) > threshold, z, 0.0), z, out)
+    return _into(xp.where(xp.abs(z) > threshold, z, 0.0), z, out)
 
 
 def _hard_shrink_backward(grad, z, y, threshold=0.5):
-    kept = np.abs(z) > threshold if z is not None else y != 0
+    kept = xp.abs(z) > threshold if z is not None else y != 0
     return grad * kept
 
 
@@ -726,12 +726,12 @@ hard_shrink = ActivationFunction("hard_shrink", _hard_shrink_forward, _hard_shri
 # ------------------------------------------------------------ threshold units
 def _heaviside_forward(z, out):
     """Step function: `0` for `x < 0`, `1` for `x >= 0`. Not differentiable."""
-    return np.heaviside(z, 1.0, out=out)  # 0 for z < 0, 1 for z >= 0
+    return xp.heaviside(z, 1.0, out=out)  # 0 for z < 0, 1 for z >= 0
 
 
 def _sign_forward(z, out):
     """`-1`, `0` or `+1` by the sign of `x`. Not differentiable."""
-    return np.sign(z, out=out)  # -1, 0 or +1
+    return xp.sign(z, out=out)  # -1, 0 or +1
 
 
 heaviside = ActivationFunction("heaviside", _heaviside_forward, None)
@@ -763,7 +763,7 @@ def register(function: ActivationFunction, *aliases: str) -> ActivationFunction:
 def _wrap_plain_function(function: Callable) -> ActivationFunction:
     """An `ActivationFunction` that applies a derivative-free Python function."""
     def forward(z, out):
-        return _into(np.asarray(function(z)), z, out)
+        return _into(xp.asarray(function(z)), z, out)
 
     name = getattr(function, "__name__", None) or type(function).__name__
     return ActivationFunction(name, forward, None,
@@ -792,7 +792,7 @@ def get(identifier) -> ActivationFunction | Callable:
         return lookup(identifier, _REGISTRY, "activation")
     if isinstance(identifier, dict):
         return _from_dict(identifier)
-    if isinstance(identifier, (types.FunctionType, types.BuiltinFunctionType, np.ufunc, partial)):
+    if isinstance(identifier, (types.FunctionType, types.BuiltinFunctionType, xp.ufunc, partial)):
         return _wrap_plain_function(identifier)
     if callable(identifier):  # e.g. an object with its own forward/backward
         return identifier

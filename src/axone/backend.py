@@ -1,7 +1,10 @@
 """The array module, the default float type and the random source.
 
-Every other module gets its arrays from here, so that another
-NumPy-compatible array library can later be plugged in at one place.
+The numeric modules (layers, activations, losses, optimizers, the model's
+forward and backward passes) compute with `xp` imported from here, never
+with NumPy directly, so that another NumPy-compatible array library can
+later be plugged in at this one place. Host-side code (data checks,
+printing, configs) uses NumPy.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.utils.identifiers import lookup
 
@@ -10,10 +10,10 @@ from axone.utils.identifiers import lookup
 class Regularizer:
     """Base class: `penalty = regularizer(weights)`, `regularizer.gradient(weights)`."""
 
-    def __call__(self, x: np.ndarray) -> float:
+    def __call__(self, x: xp.ndarray) -> float:
         raise NotImplementedError(f"{type(self).__name__} must implement __call__().")
 
-    def gradient(self, x: np.ndarray) -> np.ndarray:
+    def gradient(self, x: xp.ndarray) -> xp.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must implement gradient().")
 
     def get_config(self) -> dict:
@@ -26,7 +26,7 @@ class Regularizer:
 
 def _check_factor(name: str, value: float) -> float:
     value = float(value)
-    if value < 0 or not np.isfinite(value):
+    if value < 0 or not xp.isfinite(value):
         raise ValueError(f"{name} must be a non-negative float. Received: {name}={value}")
     return value
 
@@ -41,15 +41,15 @@ class L1L2(Regularizer):
     def __call__(self, x):
         penalty = 0.0
         if self.l1:
-            penalty += self.l1 * float(np.abs(x).sum())
+            penalty += self.l1 * float(xp.abs(x).sum())
         if self.l2:
-            penalty += self.l2 * float(np.square(x).sum())
+            penalty += self.l2 * float(xp.square(x).sum())
         return penalty
 
     def gradient(self, x):
-        grad = np.zeros_like(x)
+        grad = xp.zeros_like(x)
         if self.l1:
-            grad += self.l1 * np.sign(x)
+            grad += self.l1 * xp.sign(x)
         if self.l2:
             grad += (2.0 * self.l2) * x
         return grad

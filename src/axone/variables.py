@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 
 class Variable:
@@ -21,9 +21,9 @@ class Variable:
         path: `"layer_name/name"`, as Keras's `Variable.path`.
     """
 
-    def __init__(self, value: np.ndarray, name: str, trainable: bool = True, path: str | None = None):
+    def __init__(self, value: xp.ndarray, name: str, trainable: bool = True, path: str | None = None):
         self.value = value
-        self.grad = np.zeros_like(value) if trainable else None
+        self.grad = xp.zeros_like(value) if trainable else None
         self.name = name
         self.path = path or name
         self.trainable = trainable
@@ -41,13 +41,13 @@ class Variable:
     def size(self) -> int:
         return self.value.size
 
-    def numpy(self) -> np.ndarray:
+    def numpy(self) -> xp.ndarray:
         """Return a copy of the current value."""
         return self.value.copy()
 
     def assign(self, new_value) -> None:
         """Write `new_value` into the variable in place (shape must match)."""
-        new_value = np.asarray(new_value)
+        new_value = xp.asarray(new_value)
         if new_value.shape != self.value.shape:
             raise ValueError(
                 f"Cannot assign a value of shape {new_value.shape} to variable "
@@ -56,7 +56,7 @@ class Variable:
         self.value[...] = new_value
 
     def __array__(self, dtype=None, copy=None):
-        return np.asarray(self.value, dtype=dtype)
+        return xp.asarray(self.value, dtype=dtype)
 
     def __repr__(self) -> str:
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
+from axone.backend import xp
 
 from axone import activations, initializers, regularizers
 from axone.layers.base import Layer
@@ -36,7 +36,7 @@ class Dense(Layer):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, (int, np.integer)) or isinstance(units, bool) or units <= 0:
+        if not isinstance(units, (int, xp.integer)) or isinstance(units, bool) or units <= 0:
             raise ValueError(
                 f"Received an invalid value for `units`, expected a positive integer. "
                 f"Received: units={units!r}"
@@ -92,11 +92,11 @@ class Dense(Layer):
         # Flatten leading axes so inputs of rank > 2 reduce to one matrix product.
         x2 = x.reshape(-1, x.shape[-1])
         g2 = grad_z.reshape(-1, self.units)
-        np.matmul(x2.T, g2, out=self.kernel.grad)
+        xp.matmul(x2.T, g2, out=self.kernel.grad)
         if self.kernel_regularizer is not None:
             self.kernel.grad += self.kernel_regularizer.gradient(self.kernel.value)
         if self.use_bias:
-            np.sum(g2, axis=0, out=self.bias.grad)
+            xp.sum(g2, axis=0, out=self.bias.grad)
             if self.bias_regularizer is not None:
                 self.bias.grad += self.bias_regularizer.gradient(self.bias.value)
         if not self.input_grad_needed:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import reduce
 
-import numpy as np
+from axone.backend import xp
 
 from axone.layers.base import Layer
 
@@ -47,7 +47,7 @@ def _broadcast_shapes(shape1: tuple, shape2: tuple) -> tuple:
     return tuple(result)
 
 
-def _sum_to_shape(grad: np.ndarray, shape: tuple) -> np.ndarray:
+def _sum_to_shape(grad: xp.ndarray, shape: tuple) -> xp.ndarray:
     """Sum `grad` over the axes that broadcasting stretched from size 1, down to `shape`."""
     if grad.shape == shape:
         return grad
@@ -126,7 +126,7 @@ class Add(_Merge):
     """
 
     def _merge(self, xs):
-        return reduce(np.add, xs)
+        return reduce(xp.add, xs)
 
     def _merge_grads(self, grad, xs, y):
         # One array for every input: backward passes never write into the gradient they receive.
@@ -155,11 +155,11 @@ class Multiply(_Merge):
     """
 
     def _merge(self, xs):
-        return reduce(np.multiply, xs)
+        return reduce(xp.multiply, xs)
 
     def _merge_grads(self, grad, xs, y):
         # The product of the others, not y / xi, which fails where xi == 0.
-        return [reduce(np.multiply, xs[:i] + xs[i + 1:], grad) for i in range(len(xs))]
+        return [reduce(xp.multiply, xs[:i] + xs[i + 1:], grad) for i in range(len(xs))]
 
 
 class Average(_Merge):
@@ -169,7 +169,7 @@ class Average(_Merge):
     """
 
     def _merge(self, xs):
-        return reduce(np.add, xs) / len(xs)
+        return reduce(xp.add, xs) / len(xs)
 
     def _merge_grads(self, grad, xs, y):
         return [grad / len(xs)] * len(xs)
@@ -185,7 +185,7 @@ class _Extremum(_Merge):
 
     def _merge_grads(self, grad, xs, y):
         # On ties the first input holding the extreme value takes the whole gradient.
-        taken = np.zeros(y.shape, dtype=bool)
+        taken = xp.zeros(y.shape, dtype=bool)
         grads = []
         for x in xs:
             wins = (x == y) & ~taken
@@ -200,7 +200,7 @@ class Maximum(_Extremum):
     Backward: `grad_output` goes to the input holding the maximum (the first one on ties).
     """
 
-    _op = np.maximum
+    _op = xp.maximum
 
 
 class Minimum(_Extremum):
@@ -209,7 +209,7 @@ class Minimum(_Extremum):
     Backward: `grad_output` goes to the input holding the minimum (the first one on ties).
     """
 
-    _op = np.minimum
+    _op = xp.minimum
 
 
 class Concatenate(Layer):
@@ -232,7 +232,7 @@ class Concatenate(Layer):
 
     def __init__(self, axis: int = -1, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        if not isinstance(axis, (int, xp.integer)) or isinstance(axis, bool):
             raise TypeError(f"`axis` must be an int. Received: axis={axis!r}")
         self.axis = int(axis)
 
@@ -269,12 +269,12 @@ class Concatenate(Layer):
     def forward(self, inputs, training=False):
         if training:
             self._cache = [x.shape[self.axis] for x in inputs]
-        return np.concatenate(inputs, axis=self.axis)
+        return xp.concatenate(inputs, axis=self.axis)
 
     def backward(self, grad_output):
         if not self.input_grad_needed:
             return None
-        return np.split(grad_output, np.cumsum(self._cache)[:-1], axis=self.axis)
+        return xp.split(grad_output, xp.cumsum(self._cache)[:-1], axis=self.axis)
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}

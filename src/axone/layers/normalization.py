@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone import initializers
 from axone.layers.base import Layer
@@ -53,7 +53,7 @@ class BatchNormalization(Layer):
                  gamma_initializer="ones", moving_mean_initializer="zeros",
                  moving_variance_initializer="ones", **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        if not isinstance(axis, (int, xp.integer)) or isinstance(axis, bool):
             raise TypeError(f"`axis` must be an int. Received: axis={axis!r}")
         self.axis = int(axis)
         self.momentum = float(momentum)
@@ -112,14 +112,14 @@ class BatchNormalization(Layer):
             mean = x.mean(axis=self._reduce_axes)
             centered = x - mean.reshape(self._broadcast)
             # Two passes (mean of squared deviations) stay accurate when |mean| >> std.
-            variance = np.mean(centered * centered, axis=self._reduce_axes)
+            variance = xp.mean(centered * centered, axis=self._reduce_axes)
             for moving, batch in ((self.moving_mean.value, mean), (self.moving_variance.value, variance)):
                 moving *= self.momentum  # in place: the variables' arrays stay the same objects
                 moving += batch * (1.0 - self.momentum)
         else:
             variance = self.moving_variance.value
             centered = x - self.moving_mean.value.reshape(self._broadcast)
-        inv_std = 1.0 / np.sqrt(variance + self.epsilon)
+        inv_std = 1.0 / xp.sqrt(variance + self.epsilon)
         factor = inv_std * self.gamma.value if self.scale else inv_std
         y = centered * factor.reshape(self._broadcast)
         if self.center:
@@ -133,7 +133,7 @@ class BatchNormalization(Layer):
         g = grad_output
         grad_beta = g.sum(axis=self._reduce_axes)
         # sum(g * x_hat) computed as sum(g * (x - mean)) * inv_std: x_hat is never stored.
-        grad_gamma = np.sum(g * centered, axis=self._reduce_axes) * inv_std
+        grad_gamma = xp.sum(g * centered, axis=self._reduce_axes) * inv_std
         if self.scale:
             self.gamma.grad[...] = grad_gamma
         if self.center:

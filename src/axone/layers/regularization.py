@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.layers.base import Layer
@@ -20,7 +20,7 @@ from axone.layers.base import Layer
 
 def _check_fraction(value, argument: str, one_allowed: bool = False) -> float:
     """Return `value` as a float in [0, 1) (or [0, 1]), or raise showing the received value."""
-    number = not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+    number = not isinstance(value, bool) and isinstance(value, (int, float, xp.integer, xp.floating))
     if not number or not (0 <= value <= 1 if one_allowed else 0 <= value < 1):
         raise ValueError(
             f"Invalid value received for argument `{argument}`. Expected a float value between "
@@ -29,9 +29,9 @@ def _check_fraction(value, argument: str, one_allowed: bool = False) -> float:
     return float(value)
 
 
-def _draw_dtype(x: np.ndarray):
+def _draw_dtype(x: xp.ndarray):
     # NumPy's Generator draws float32 or float64 only; a float16 input gets float32 noise, cast after.
-    return np.float64 if x.dtype == np.float64 else np.float32
+    return xp.float64 if x.dtype == xp.float64 else xp.float32
 
 
 class Dropout(Layer):
@@ -73,7 +73,7 @@ class Dropout(Layer):
         except TypeError:
             shape = None
         if isinstance(noise_shape, str) or shape is None or any(
-                d is not None and (not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d <= 0)
+                d is not None and (not isinstance(d, (int, xp.integer)) or isinstance(d, bool) or d <= 0)
                 for d in shape):
             raise ValueError(
                 "Invalid value received for argument `noise_shape`. Expected a tuple of "
@@ -109,7 +109,7 @@ class Dropout(Layer):
         # buffer): a layer called at two nodes keeps one mask per node for backward,
         # and the draw costs far more than the allocation.
         mask = self._generator.random(shape, dtype=_draw_dtype(x))
-        np.greater_equal(mask, self.rate, out=mask)
+        xp.greater_equal(mask, self.rate, out=mask)
         mask *= 1.0 / (1.0 - self.rate)
         mask = mask.astype(x.dtype, copy=False)
         self._cache = mask

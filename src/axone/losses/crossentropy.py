@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.losses.loss import LossFunctionWrapper, align, as_float_array
@@ -30,13 +30,13 @@ def _live(p):
 
 def _sigmoid(x):
     # Two branches keep exp() from overflowing for large |x|.
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _log_softmax(logits, axis):
     shifted = logits - logits.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def _smooth_binary(y_true, label_smoothing):
@@ -72,12 +72,12 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False,
     t = _smooth_binary(y_true, label_smoothing)
     if from_logits:
         # -[t log s(x) + (1 - t) log(1 - s(x))] = max(x, 0) - x t + log(1 + exp(-|x|))
-        values = np.maximum(y_pred, 0) - y_pred * t + np.log1p(np.exp(-np.abs(y_pred)))
+        values = xp.maximum(y_pred, 0) - y_pred * t + xp.log1p(xp.exp(-xp.abs(y_pred)))
     else:
         low, high = _clip_bounds()
-        p = np.clip(y_pred, low, high)
-        values = -(t * np.log(p) + (1.0 - t) * np.log(1.0 - p))
-    return np.mean(values, axis=axis)
+        p = xp.clip(y_pred, low, high)
+        values = -(t * xp.log(p) + (1.0 - t) * xp.log(1.0 - p))
+    return xp.mean(values, axis=axis)
 
 
 def _binary_crossentropy_grad(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
@@ -86,14 +86,14 @@ def _binary_crossentropy_grad(y_true, y_pred, from_logits=False, label_smoothing
     if from_logits:
         return (_sigmoid(y_pred) - t) / n
     low, high = _clip_bounds()
-    p = np.clip(y_pred, low, high)
-    return np.where(_live(y_pred), (p - t) / (p * (1.0 - p)), 0.0) / n
+    p = xp.clip(y_pred, low, high)
+    return xp.where(_live(y_pred), (p - t) / (p * (1.0 - p)), 0.0) / n
 
 
 def _binary_logits_grad(y_true, y_prob, label_smoothing=0.0, axis=-1):
     # d/dz of the loss of sigmoid(z): (dL/dp) * p (1 - p) = (p - t) / n where p is not clipped.
     t = _smooth_binary(y_true, label_smoothing)
-    return np.where(_live(y_prob), y_prob - t, 0.0) / y_prob.shape[axis]
+    return xp.where(_live(y_prob), y_prob - t, 0.0) / y_prob.shape[axis]
 
 
 # ------------------------------------------------- categorical crossentropy
@@ -116,36 +116,36 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False,
         )
     t = _smooth_categorical(y_true, label_smoothing, axis)
     if from_logits:
-        return -np.sum(t * _log_softmax(y_pred, axis), axis=axis)
+        return -xp.sum(t * _log_softmax(y_pred, axis), axis=axis)
     low, high = _clip_bounds()
-    q = np.clip(y_pred / y_pred.sum(axis=axis, keepdims=True), low, high)
-    return -np.sum(t * np.log(q), axis=axis)
+    q = xp.clip(y_pred / y_pred.sum(axis=axis, keepdims=True), low, high)
+    return -xp.sum(t * xp.log(q), axis=axis)
 
 
 def _categorical_crossentropy_grad(y_true, y_pred, from_logits=False, label_smoothing=0.0,
                                    axis=-1):
     t = _smooth_categorical(y_true, label_smoothing, axis)
     if from_logits:
-        p = np.exp(_log_softmax(y_pred, axis))
+        p = xp.exp(_log_softmax(y_pred, axis))
         return p * t.sum(axis=axis, keepdims=True) - t
     # L = -sum_j t_j log(y_j / s), s = sum(y): dL/dy_k = -t_k / y_k + sum_j t_j / s,
     # each term j kept only where q_j = y_j / s is not clipped.
     s = y_pred.sum(axis=axis, keepdims=True)
-    t_live = np.where(_live(y_pred / s), t, 0.0)
-    safe = np.where(t_live != 0, y_pred, 1.0)
+    t_live = xp.where(_live(y_pred / s), t, 0.0)
+    safe = xp.where(t_live != 0, y_pred, 1.0)
     return -t_live / safe + t_live.sum(axis=axis, keepdims=True) / s
 
 
 def _softmax_logits_grad(t, y_prob, axis):
     # Through softmax, d(-sum t log p)/dz = p * sum(t) - t; clipped terms drop out.
-    t_live = np.where(_live(y_prob / y_prob.sum(axis=axis, keepdims=True)), t, 0.0)
+    t_live = xp.where(_live(y_prob / y_prob.sum(axis=axis, keepdims=True)), t, 0.0)
     return y_prob * t_live.sum(axis=axis, keepdims=True) - t_live
 
 
 # ------------------------------------------ sparse categorical crossentropy
 def check_sparse_labels(labels, n_classes: int) -> None:
     """Raise a ValueError if any label is outside `[0, n_classes)`."""
-    labels = np.asarray(labels)
+    labels = xp.asarray(labels)
     if labels.size == 0:
         return
     low, high = labels.min(), labels.max()
@@ -158,11 +158,11 @@ def check_sparse_labels(labels, n_classes: int) -> None:
         )
 
 
-def _integer_labels(labels: np.ndarray) -> np.ndarray:
+def _integer_labels(labels: xp.ndarray) -> xp.ndarray:
     """`labels` as int64, raising a ValueError if some are not whole numbers."""
-    if not np.issubdtype(labels.dtype, np.integer):
-        rounded = np.rint(labels)
-        if not np.array_equal(rounded, labels):
+    if not xp.issubdtype(labels.dtype, xp.integer):
+        rounded = xp.rint(labels)
+        if not xp.array_equal(rounded, labels):
             bad = labels[rounded != labels].flat[0]
             raise ValueError(
                 "sparse_categorical_crossentropy expects integer class labels. Received a "
@@ -170,23 +170,23 @@ def _integer_labels(labels: np.ndarray) -> np.ndarray:
                 "categorical_crossentropy."
             )
         labels = rounded
-    return labels.astype(np.int64)
+    return labels.astype(xp.int64)
 
 
-def sparse_labels(y_true, y_pred_shape: tuple, axis: int = -1) -> np.ndarray:
+def sparse_labels(y_true, y_pred_shape: tuple, axis: int = -1) -> xp.ndarray:
     """Checked integer labels for predictions of `y_pred_shape` (class axis `axis`).
 
     `y_true` has the shape of the predictions without the class axis, or
     with size 1 there.
     """
-    labels = np.asarray(y_true)
+    labels = xp.asarray(y_true)
     if labels.ndim == len(y_pred_shape) and labels.shape[axis] == 1:
-        labels = np.squeeze(labels, axis)
-    expected = tuple(np.delete(np.array(y_pred_shape), axis % len(y_pred_shape)))
+        labels = xp.squeeze(labels, axis)
+    expected = tuple(xp.delete(xp.array(y_pred_shape), axis % len(y_pred_shape)))
     if labels.shape != expected:
         raise ValueError(
             "sparse_categorical_crossentropy: y_true must have the shape of y_pred without its "
-            f"class axis. Received: y_true.shape={np.shape(y_true)}, "
+            f"class axis. Received: y_true.shape={xp.shape(y_true)}, "
             f"y_pred.shape={tuple(y_pred_shape)}. For one-hot targets use "
             "categorical_crossentropy."
         )
@@ -196,28 +196,28 @@ def sparse_labels(y_true, y_pred_shape: tuple, axis: int = -1) -> np.ndarray:
 
 
 def _one_hot(labels, n_classes, dtype):
-    return (labels[..., None] == np.arange(n_classes)).astype(dtype)
+    return (labels[..., None] == xp.arange(n_classes)).astype(dtype)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, axis: int = -1):
     """`-log(p[label])` for integer labels; `p` as in `categorical_crossentropy`."""
     y_pred = as_float_array(y_pred)
     labels = sparse_labels(y_true, y_pred.shape, axis)
-    y_pred = np.moveaxis(y_pred, axis, -1)
+    y_pred = xp.moveaxis(y_pred, axis, -1)
     if from_logits:
         log_p = _log_softmax(y_pred, -1)
     else:
         low, high = _clip_bounds()
-        log_p = np.log(np.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), low, high))
-    return -np.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
+        log_p = xp.log(xp.clip(y_pred / y_pred.sum(axis=-1, keepdims=True), low, high))
+    return -xp.take_along_axis(log_p, labels[..., None], axis=-1)[..., 0]
 
 
 def _sparse_categorical_crossentropy_grad(y_true, y_pred, from_logits=False, axis=-1):
     # The categorical gradient with one-hot targets, on the class axis moved last.
     labels = sparse_labels(y_true, y_pred.shape, axis)
-    moved = np.moveaxis(y_pred, axis, -1)
+    moved = xp.moveaxis(y_pred, axis, -1)
     t = _one_hot(labels, moved.shape[-1], y_pred.dtype)
-    return np.moveaxis(_categorical_crossentropy_grad(t, moved, from_logits, 0.0, -1), -1, axis)
+    return xp.moveaxis(_categorical_crossentropy_grad(t, moved, from_logits, 0.0, -1), -1, axis)
 
 
 # ----------------------------------------------------------------- classes
@@ -248,13 +248,13 @@ class BinaryCrossentropy(LossFunctionWrapper):
         self.axis = axis
 
     def logits_gradient(self, y_true, y_prob):
-        shape = np.shape(y_prob)
+        shape = xp.shape(y_prob)
         y_true, y_prob = align(y_true, y_prob)
         return _binary_logits_grad(y_true, y_prob, self.label_smoothing, self.axis).reshape(shape)
 
     def check_targets(self, y_true, output_shape):
         super().check_targets(y_true, output_shape)
-        y_true = np.asarray(y_true)
+        y_true = xp.asarray(y_true)
         if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
             bad = y_true.min() if y_true.min() < 0 else y_true.max()
             raise ValueError(
@@ -291,13 +291,13 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         self.axis = axis
 
     def logits_gradient(self, y_true, y_prob):
-        shape = np.shape(y_prob)
+        shape = xp.shape(y_prob)
         y_true, y_prob = align(y_true, y_prob)
         t = _smooth_categorical(y_true, self.label_smoothing, self.axis)
         return _softmax_logits_grad(t, y_prob, self.axis).reshape(shape)
 
     def check_targets(self, y_true, output_shape):
-        shape = np.shape(y_true)
+        shape = xp.shape(y_true)
         n_classes = output_shape[-1]
         looks_sparse = len(shape) == len(output_shape) - 1 or (
             len(shape) == len(output_shape) and shape[-1] == 1 and n_classes != 1)
@@ -343,15 +343,15 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         self.axis = axis
 
     def logits_gradient(self, y_true, y_prob):
-        shape = np.shape(y_prob)
+        shape = xp.shape(y_prob)
         y_true, y_prob = align(y_true, y_prob)
         labels = sparse_labels(y_true, y_prob.shape, self.axis)
-        moved = np.moveaxis(y_prob, self.axis, -1)
+        moved = xp.moveaxis(y_prob, self.axis, -1)
         t = _one_hot(labels, moved.shape[-1], y_prob.dtype)
-        return np.moveaxis(_softmax_logits_grad(t, moved, -1), -1, self.axis).reshape(shape)
+        return xp.moveaxis(_softmax_logits_grad(t, moved, -1), -1, self.axis).reshape(shape)
 
     def check_targets(self, y_true, output_shape):
-        shape = np.shape(y_true)
+        shape = xp.shape(y_true)
         n_classes = output_shape[-1]
         if len(shape) == len(output_shape) and shape[-1] == n_classes and n_classes > 1:
             raise ValueError(
@@ -366,7 +366,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
                 f"of the model output {tuple(output_shape)} without its class axis. Received "
                 f"targets of shape {shape}."
             )
-        labels = _integer_labels(np.asarray(y_true))
+        labels = _integer_labels(xp.asarray(y_true))
         if n_classes is not None:
             check_sparse_labels(labels, n_classes)
 

@@ -16,7 +16,7 @@ reduction.
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.utils.naming import to_snake_case, unique_name
@@ -41,26 +41,26 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1: bool = True):
     expanded), while `(n, t, 1)` against `(n, t)` squeezes the size-1 axis.
     Any other shapes are returned unchanged.
     """
-    rank1, rank2 = np.ndim(x1), np.ndim(x2)
-    if rank1 == rank2 + 1 and np.shape(x1)[-1] == 1:
+    rank1, rank2 = xp.ndim(x1), xp.ndim(x2)
+    if rank1 == rank2 + 1 and xp.shape(x1)[-1] == 1:
         if rank2 == 1 and expand_rank_1:
-            x2 = np.expand_dims(x2, -1)
+            x2 = xp.expand_dims(x2, -1)
         else:
-            x1 = np.squeeze(x1, -1)
-    elif rank2 == rank1 + 1 and np.shape(x2)[-1] == 1:
+            x1 = xp.squeeze(x1, -1)
+    elif rank2 == rank1 + 1 and xp.shape(x2)[-1] == 1:
         if rank1 == 1 and expand_rank_1:
-            x1 = np.expand_dims(x1, -1)
+            x1 = xp.expand_dims(x1, -1)
         else:
-            x2 = np.squeeze(x2, -1)
+            x2 = xp.squeeze(x2, -1)
     return x1, x2
 
 
-def as_float_array(x, dtype=None) -> np.ndarray:
+def as_float_array(x, dtype=None) -> xp.ndarray:
     """`x` as a float array: in `dtype` if given, else as is (integers become floatx)."""
-    x = np.asarray(x)
+    x = xp.asarray(x)
     if dtype is not None:
         return x.astype(dtype, copy=False)
-    if not np.issubdtype(x.dtype, np.floating):
+    if not xp.issubdtype(x.dtype, xp.floating):
         return x.astype(backend.floatx())
     return x
 
@@ -68,17 +68,17 @@ def as_float_array(x, dtype=None) -> np.ndarray:
 def align(y_true, y_pred):
     """Targets and predictions as float arrays of reconciled rank (`y_true` in `y_pred`'s dtype)."""
     y_pred = as_float_array(y_pred)
-    y_true = np.asarray(y_true).astype(y_pred.dtype, copy=False)
+    y_true = xp.asarray(y_true).astype(y_pred.dtype, copy=False)
     return squeeze_or_expand_to_same_rank(y_true, y_pred)
 
 
-def _weight(values: np.ndarray, sample_weight):
+def _weight(values: xp.ndarray, sample_weight):
     """`(values * w, w)` with `w` brought to the rank of `values` as Keras does.
 
     Beyond Keras, per-sample weights `(n,)` also broadcast over the trailing
     axes of `(n, t)` values (Keras raises there).
     """
-    weights = np.asarray(sample_weight, dtype=values.dtype)
+    weights = xp.asarray(sample_weight, dtype=values.dtype)
     values, weights = squeeze_or_expand_to_same_rank(values, weights)
     if 0 < weights.ndim < values.ndim and weights.shape == values.shape[: weights.ndim]:
         weights = weights.reshape(weights.shape + (1,) * (values.ndim - weights.ndim))
@@ -92,7 +92,7 @@ def _divide_no_nan(total, divisor):
 def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """Weight `values` by `sample_weight` and reduce them (see the module docstring)."""
     reduction = standardize_reduction(reduction)
-    values = np.asarray(values)
+    values = xp.asarray(values)
     weights = None
     if sample_weight is not None:
         values, weights = _weight(values, sample_weight)
@@ -107,7 +107,7 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     return _divide_no_nan(total, total.dtype.type(values.size))
 
 
-def _sum_to_shape(array: np.ndarray, shape: tuple) -> np.ndarray:
+def _sum_to_shape(array: xp.ndarray, shape: tuple) -> xp.ndarray:
     """Sum `array` over the axes along which an array of `shape` was broadcast to it."""
     lead = array.ndim - len(shape)
     if lead > 0:
@@ -136,13 +136,13 @@ class Loss:
                  dtype=None):
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         self.reduction = standardize_reduction(reduction)
-        self.dtype = str(np.dtype(dtype or backend.floatx()))
+        self.dtype = str(xp.dtype(dtype or backend.floatx()))
 
-    def call(self, y_true, y_pred) -> np.ndarray:
+    def call(self, y_true, y_pred) -> xp.ndarray:
         """Per-sample loss values."""
         raise NotImplementedError(f"{type(self).__name__} must implement call().")
 
-    def gradient(self, y_true, y_pred) -> np.ndarray:
+    def gradient(self, y_true, y_pred) -> xp.ndarray:
         """d(sum of `call(y_true, y_pred)`) / d(y_pred), same shape as `y_pred`."""
         raise NotImplementedError(
             f"The loss {self.name!r} ({type(self).__name__}) has no gradient(): axone "
@@ -151,13 +151,13 @@ class Loss:
             "axone.losses.LossFunctionWrapper(fn, gradient_fn=...)."
         )
 
-    def logits_gradient(self, y_true, y_prob) -> np.ndarray:
+    def logits_gradient(self, y_true, y_prob) -> xp.ndarray:
         """Gradient with respect to the logits of `fused_activation`, from its output `y_prob`."""
         raise NotImplementedError(f"{type(self).__name__} has no fused gradient.")
 
     def check_targets(self, y_true, output_shape) -> None:
         """Raise a ValueError if `y_true` cannot be compared with outputs of `output_shape`."""
-        received = tuple(np.shape(y_true)[1:])
+        received = tuple(xp.shape(y_true)[1:])
         expected = tuple(output_shape[1:])
         if received == expected:
             return
@@ -165,7 +165,7 @@ class Loss:
         if received + (1,) == expected or received == expected + (1,):
             return
         raise ValueError(
-            f"Loss {self.name!r}: targets of shape {np.shape(y_true)} do not match the "
+            f"Loss {self.name!r}: targets of shape {xp.shape(y_true)} do not match the "
             f"model's output shape {tuple(output_shape)}. Each target must have the shape "
             f"of one output sample, {expected}."
         )
@@ -181,12 +181,12 @@ class Loss:
         """
         values_shape = tuple(values_shape)
         if sample_weight is None:
-            size = int(np.prod(values_shape))
+            size = int(xp.prod(values_shape))
             if self.reduction in ("sum", "none", None) or values_shape in ((), (0,)):
                 return 1.0
             return 1.0 / size
-        ones = np.ones(values_shape, dtype=np.float64)
-        aligned, _ = squeeze_or_expand_to_same_rank(ones, np.asarray(sample_weight))
+        ones = xp.ones(values_shape, dtype=xp.float64)
+        aligned, _ = squeeze_or_expand_to_same_rank(ones, xp.asarray(sample_weight))
         weighted, weights = _weight(aligned, sample_weight)
         if self.reduction in ("sum", "none", None) or weighted.shape in ((), (0,)):
             factor = 1.0
@@ -195,13 +195,13 @@ class Loss:
             factor = 1.0 / total if total else 0.0
         else:
             factor = 1.0 / weighted.size
-        scale = np.broadcast_to(weights, weighted.shape) * factor
+        scale = xp.broadcast_to(weights, weighted.shape) * factor
         return _sum_to_shape(scale, aligned.shape).reshape(values_shape)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         """The reduced loss, computed in `self.dtype` like Keras."""
-        y_pred = np.asarray(y_pred, dtype=self.dtype)
-        y_true = np.asarray(y_true, dtype=self.dtype)
+        y_pred = xp.asarray(y_pred, dtype=self.dtype)
+        y_true = xp.asarray(y_true, dtype=self.dtype)
         return self.reduce(self.call(y_true, y_pred), sample_weight)
 
     def get_config(self) -> dict:
@@ -240,14 +240,14 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true, y_pred):
         y_true, y_pred = align(y_true, y_pred)
-        return np.asarray(self.fn(y_true, y_pred, **self._fn_kwargs))
+        return xp.asarray(self.fn(y_true, y_pred, **self._fn_kwargs))
 
     def gradient(self, y_true, y_pred):
         if self.gradient_fn is None:
             return super().gradient(y_true, y_pred)
-        shape = np.shape(y_pred)
+        shape = xp.shape(y_pred)
         y_true, y_pred = align(y_true, y_pred)
-        return np.asarray(self.gradient_fn(y_true, y_pred, **self._fn_kwargs)).reshape(shape)
+        return xp.asarray(self.gradient_fn(y_true, y_pred, **self._fn_kwargs)).reshape(shape)
 
     def get_config(self):
         return {**super().get_config(), **self._fn_kwargs}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.losses.loss import LossFunctionWrapper, align
@@ -12,22 +12,22 @@ def kl_divergence(y_true, y_pred):
     """`sum(t * log(t / p), axis=-1)`, with `t` and `p` clipped to `[epsilon, 1]`."""
     y_true, y_pred = align(y_true, y_pred)
     eps = backend.epsilon()
-    t = np.clip(y_true, eps, 1.0)
-    return np.sum(t * np.log(t / np.clip(y_pred, eps, 1.0)), axis=-1)
+    t = xp.clip(y_true, eps, 1.0)
+    return xp.sum(t * xp.log(t / xp.clip(y_pred, eps, 1.0)), axis=-1)
 
 
 def _kl_divergence_grad(y_true, y_pred):
     eps = backend.epsilon()
-    t = np.clip(y_true, eps, 1.0)
-    p = np.clip(y_pred, eps, 1.0)
+    t = xp.clip(y_true, eps, 1.0)
+    p = xp.clip(y_pred, eps, 1.0)
     # The clip is flat outside [eps, 1]: no gradient there.
-    return np.where((y_pred >= eps) & (y_pred <= 1.0), -t / p, 0.0)
+    return xp.where((y_pred >= eps) & (y_pred <= 1.0), -t / p, 0.0)
 
 
 def poisson(y_true, y_pred):
     """`mean(y_pred - y_true * log(y_pred + epsilon), axis=-1)`."""
     y_true, y_pred = align(y_true, y_pred)
-    return np.mean(y_pred - y_true * np.log(y_pred + backend.epsilon()), axis=-1)
+    return xp.mean(y_pred - y_true * xp.log(y_pred + backend.epsilon()), axis=-1)
 
 
 def _poisson_grad(y_true, y_pred):

@@ -7,7 +7,7 @@ the `_grad` functions return the derivative of those per-sample values.
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.losses.loss import LossFunctionWrapper, Loss, align
@@ -15,14 +15,14 @@ from axone.losses.loss import LossFunctionWrapper, Loss, align
 
 def _abs_grad(x):
     # Subgradient 0 at x == 0, as the autodiff of |x| gives.
-    return np.sign(x)
+    return xp.sign(x)
 
 
 # --------------------------------------------------------------- functions
 def mean_squared_error(y_true, y_pred):
     """`mean(square(y_true - y_pred), axis=-1)`."""
     y_true, y_pred = align(y_true, y_pred)
-    return np.mean(np.square(y_true - y_pred), axis=-1)
+    return xp.mean(xp.square(y_true - y_pred), axis=-1)
 
 
 def _mean_squared_error_grad(y_true, y_pred):
@@ -32,7 +32,7 @@ def _mean_squared_error_grad(y_true, y_pred):
 def mean_absolute_error(y_true, y_pred):
     """`mean(abs(y_true - y_pred), axis=-1)`."""
     y_true, y_pred = align(y_true, y_pred)
-    return np.mean(np.abs(y_true - y_pred), axis=-1)
+    return xp.mean(xp.abs(y_true - y_pred), axis=-1)
 
 
 def _mean_absolute_error_grad(y_true, y_pred):
@@ -42,11 +42,11 @@ def _mean_absolute_error_grad(y_true, y_pred):
 def mean_absolute_percentage_error(y_true, y_pred):
     """`100 * mean(abs((y_true - y_pred) / maximum(abs(y_true), epsilon)), axis=-1)`."""
     y_true, y_pred = align(y_true, y_pred)
-    return 100.0 * np.mean(np.abs((y_true - y_pred) / _safe_abs(y_true)), axis=-1)
+    return 100.0 * xp.mean(xp.abs((y_true - y_pred) / _safe_abs(y_true)), axis=-1)
 
 
 def _safe_abs(y_true):
-    return np.maximum(np.abs(y_true), backend.epsilon())
+    return xp.maximum(xp.abs(y_true), backend.epsilon())
 
 
 def _mean_absolute_percentage_error_grad(y_true, y_pred):
@@ -56,11 +56,11 @@ def _mean_absolute_percentage_error_grad(y_true, y_pred):
 def mean_squared_logarithmic_error(y_true, y_pred):
     """`mean(square(log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)), axis=-1)`."""
     y_true, y_pred = align(y_true, y_pred)
-    return np.mean(np.square(_log1p_clipped(y_pred) - _log1p_clipped(y_true)), axis=-1)
+    return xp.mean(xp.square(_log1p_clipped(y_pred) - _log1p_clipped(y_true)), axis=-1)
 
 
 def _log1p_clipped(x):
-    return np.log(np.maximum(x, backend.epsilon()) + 1.0)
+    return xp.log(xp.maximum(x, backend.epsilon()) + 1.0)
 
 
 def _mean_squared_logarithmic_error_grad(y_true, y_pred):
@@ -68,21 +68,21 @@ def _mean_squared_logarithmic_error_grad(y_true, y_pred):
     diff = _log1p_clipped(y_pred) - _log1p_clipped(y_true)
     # max(y_pred, eps) is flat below eps: no gradient there.
     live = y_pred > eps
-    return np.where(live, 2.0 * diff / (np.maximum(y_pred, eps) + 1.0), 0.0) / y_pred.shape[-1]
+    return xp.where(live, 2.0 * diff / (xp.maximum(y_pred, eps) + 1.0), 0.0) / y_pred.shape[-1]
 
 
 def huber(y_true, y_pred, delta: float = 1.0):
     """`mean(0.5 * e**2 if |e| <= delta else delta * |e| - 0.5 * delta**2, axis=-1)`, `e = y_pred - y_true`."""
     y_true, y_pred = align(y_true, y_pred)
     error = y_pred - y_true
-    abs_error = np.abs(error)
-    quadratic = 0.5 * np.square(error)
+    abs_error = xp.abs(error)
+    quadratic = 0.5 * xp.square(error)
     linear = delta * abs_error - 0.5 * delta**2
-    return np.mean(np.where(abs_error <= delta, quadratic, linear), axis=-1)
+    return xp.mean(xp.where(abs_error <= delta, quadratic, linear), axis=-1)
 
 
 def _huber_grad(y_true, y_pred, delta: float = 1.0):
-    return np.clip(y_pred - y_true, -delta, delta) / y_pred.shape[-1]
+    return xp.clip(y_pred - y_true, -delta, delta) / y_pred.shape[-1]
 
 
 def log_cosh(y_true, y_pred):
@@ -90,23 +90,23 @@ def log_cosh(y_true, y_pred):
     y_true, y_pred = align(y_true, y_pred)
     x = y_pred - y_true
     # log(cosh(x)) = x + softplus(-2x) - log(2), finite for any x.
-    return np.mean(x + np.logaddexp(0.0, -2.0 * x) - np.log(2.0), axis=-1)
+    return xp.mean(x + xp.logaddexp(0.0, -2.0 * x) - xp.log(2.0), axis=-1)
 
 
 def _log_cosh_grad(y_true, y_pred):
-    return np.tanh(y_pred - y_true) / y_pred.shape[-1]
+    return xp.tanh(y_pred - y_true) / y_pred.shape[-1]
 
 
 def _l2_normalize(x, axis):
     """`x / max(norm(x), epsilon)` along `axis`, and that denominator."""
-    norm = np.sqrt(np.sum(np.square(x), axis=axis, keepdims=True))
-    return x / np.maximum(norm, backend.epsilon()), norm
+    norm = xp.sqrt(xp.sum(xp.square(x), axis=axis, keepdims=True))
+    return x / xp.maximum(norm, backend.epsilon()), norm
 
 
 def cosine_similarity(y_true, y_pred, axis: int = -1):
     """`-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`: -1 for parallel vectors."""
     y_true, y_pred = align(y_true, y_pred)
-    return -np.sum(_l2_normalize(y_true, axis)[0] * _l2_normalize(y_pred, axis)[0], axis=axis)
+    return -xp.sum(_l2_normalize(y_true, axis)[0] * _l2_normalize(y_pred, axis)[0], axis=axis)
 
 
 def _cosine_similarity_grad(y_true, y_pred, axis: int = -1):
@@ -115,8 +115,8 @@ def _cosine_similarity_grad(y_true, y_pred, axis: int = -1):
     eps = backend.epsilon()
     # d(u)/d(y_pred) projects out u and divides by the norm; below eps the
     # normaliser is the constant eps.
-    projected = (t - np.sum(t * u, axis=axis, keepdims=True) * u) / np.maximum(norm, eps)
-    return -np.where(norm > eps, projected, t / eps)
+    projected = (t - xp.sum(t * u, axis=axis, keepdims=True) * u) / xp.maximum(norm, eps)
+    return -xp.where(norm > eps, projected, t / eps)
 
 
 # ----------------------------------------------------------------- classes

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.layers.base import Layer
@@ -181,7 +181,7 @@ class Model(Trainer, Layer):
         trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.weights if id(v) not in trainable]
 
-    def get_weights(self) -> list[np.ndarray]:
+    def get_weights(self) -> list[xp.ndarray]:
         return [v.numpy() for v in self.weights]
 
     def set_weights(self, weights) -> None:
@@ -192,7 +192,7 @@ class Model(Trainer, Layer):
             raise ValueError(
                 f"Model {self.name!r} has {len(own)} weight arrays but received {len(weights)}."
             )
-        arrays = [np.asarray(w) for w in weights]
+        arrays = [xp.asarray(w) for w in weights]
         for variable, array in zip(own, arrays):
             if variable.shape != array.shape:
                 raise ValueError(
@@ -215,7 +215,7 @@ class Model(Trainer, Layer):
             )
 
     # ------------------------------------------------------- forward/backward
-    def _forward(self, xs: list[np.ndarray], training: bool) -> list[np.ndarray]:
+    def _forward(self, xs: list[xp.ndarray], training: bool) -> list[xp.ndarray]:
         """Run the plan on input arrays; return the output arrays."""
         plan = self._plan
         values: list[Any] = [None] * plan.n_slots
@@ -231,7 +231,7 @@ class Model(Trainer, Layer):
                 caches.append(layer._cache)
         return [values[s] for s in plan.output_slots]
 
-    def _backward(self, output_grads: list[np.ndarray]) -> None:
+    def _backward(self, output_grads: list[xp.ndarray]) -> None:
         """Backpropagate gradients of the outputs; fill every `variable.grad`."""
         plan = self._plan
         grads: list[Any] = [None] * plan.n_slots

@@ -7,7 +7,7 @@ vectorised expressions over the whole model instead of a loop over layers.
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.variables import Variable
 
@@ -24,10 +24,10 @@ class ParameterBuffer:
     def __init__(self, variables: list[Variable], dtype):
         self.variables = list(variables)
         sizes = [v.size for v in self.variables]
-        self.offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
+        self.offsets = xp.concatenate([[0], xp.cumsum(sizes, dtype=xp.int64)]).astype(xp.int64)
         self.size = int(self.offsets[-1])
-        self.values = np.empty(self.size, dtype=dtype)
-        self.grads = np.zeros(self.size, dtype=dtype)
+        self.values = xp.empty(self.size, dtype=dtype)
+        self.grads = xp.zeros(self.size, dtype=dtype)
         for variable, start, stop in zip(self.variables, self.offsets[:-1], self.offsets[1:]):
             self.values[start:stop] = variable.value.ravel()
             if variable.grad is not None:

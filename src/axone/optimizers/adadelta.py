@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.optimizers.base import Optimizer, check_range
 
@@ -28,24 +28,24 @@ class Adadelta(Optimizer):
     def __init__(self, learning_rate=0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         check_range("rho", rho, 0.0, 1.0)
-        check_range("epsilon", epsilon, 0, np.inf)
+        check_range("epsilon", epsilon, 0, xp.inf)
         self.rho = float(rho)
         self.epsilon = float(epsilon)
 
     def update_step(self, grad, value, lr, slots):
         acc_g, acc_d = slots["accumulated_grad"], slots["accumulated_delta_var"]
         rho = self.rho
-        work = np.square(grad)  # the one temporary, reused below
+        work = xp.square(grad)  # the one temporary, reused below
         work *= 1 - rho
         acc_g *= rho
         acc_g += work
-        np.add(acc_d, self.epsilon, out=work)
-        np.sqrt(work, out=work)
+        xp.add(acc_d, self.epsilon, out=work)
+        xp.sqrt(work, out=work)
         grad *= work
-        np.add(acc_g, self.epsilon, out=work)
-        np.sqrt(work, out=work)
+        xp.add(acc_g, self.epsilon, out=work)
+        xp.sqrt(work, out=work)
         grad /= work  # grad is now -delta
-        np.square(grad, out=work)
+        xp.square(grad, out=work)
         work *= 1 - rho
         acc_d *= rho
         acc_d += work

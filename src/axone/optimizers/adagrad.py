@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.optimizers.base import Optimizer, check_range
 
@@ -25,8 +25,8 @@ class Adagrad(Optimizer):
     def __init__(self, learning_rate=0.001, initial_accumulator_value: float = 0.1,
                  epsilon: float = 1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        check_range("initial_accumulator_value", initial_accumulator_value, 0, np.inf)
-        check_range("epsilon", epsilon, 0, np.inf)
+        check_range("initial_accumulator_value", initial_accumulator_value, 0, xp.inf)
+        check_range("epsilon", epsilon, 0, xp.inf)
         self.initial_accumulator_value = float(initial_accumulator_value)
         self.epsilon = float(epsilon)
 
@@ -35,10 +35,10 @@ class Adagrad(Optimizer):
 
     def update_step(self, grad, value, lr, slots):
         acc = slots["accumulator"]
-        work = np.square(grad)  # the one temporary, reused for the denominator
+        work = xp.square(grad)  # the one temporary, reused for the denominator
         acc += work
-        np.add(acc, self.epsilon, out=work)
-        np.sqrt(work, out=work)
+        xp.add(acc, self.epsilon, out=work)
+        xp.sqrt(work, out=work)
         grad *= lr
         grad /= work
         value -= grad

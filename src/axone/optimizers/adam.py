@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.optimizers.base import Optimizer, check_range
 
@@ -32,7 +32,7 @@ class Adam(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         check_range("beta_1", beta_1, 0.0, 1.0, high_open=True)
         check_range("beta_2", beta_2, 0.0, 1.0, high_open=True)
-        check_range("epsilon", epsilon, 0, np.inf)
+        check_range("epsilon", epsilon, 0, xp.inf)
         self.beta_1 = float(beta_1)
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
@@ -45,18 +45,18 @@ class Adam(Optimizer):
         # Bias corrections in the parameters' dtype, as Keras computes them.
         beta_1_power = value.dtype.type(self.beta_1) ** t
         beta_2_power = value.dtype.type(self.beta_2) ** t
-        alpha = lr * np.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        alpha = lr * xp.sqrt(1 - beta_2_power) / (1 - beta_1_power)
         m *= self.beta_1
         m += (1 - self.beta_1) * grad
         v *= self.beta_2
-        np.square(grad, out=grad)  # grad is now g**2
+        xp.square(grad, out=grad)  # grad is now g**2
         grad *= 1 - self.beta_2
         v += grad
         if self.amsgrad:
-            v = np.maximum(slots["velocity_hat"], v, out=slots["velocity_hat"])
-        np.sqrt(v, out=grad)  # grad is now the denominator
+            v = xp.maximum(slots["velocity_hat"], v, out=slots["velocity_hat"])
+        xp.sqrt(v, out=grad)  # grad is now the denominator
         grad += self.epsilon
-        np.divide(m, grad, out=grad)
+        xp.divide(m, grad, out=grad)
         grad *= alpha
         value -= grad
 

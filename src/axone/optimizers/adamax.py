@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.optimizers.base import Optimizer, check_range
 
@@ -31,7 +31,7 @@ class Adamax(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         check_range("beta_1", beta_1, 0.0, 1.0, high_open=True)
         check_range("beta_2", beta_2, 0.0, 1.0)
-        check_range("epsilon", epsilon, 0, np.inf)
+        check_range("epsilon", epsilon, 0, xp.inf)
         self.beta_1 = float(beta_1)
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
@@ -41,11 +41,11 @@ class Adamax(Optimizer):
         m *= self.beta_1
         m += (1 - self.beta_1) * grad
         u *= self.beta_2
-        np.abs(grad, out=grad)
-        np.maximum(u, grad, out=u)
-        np.add(u, self.epsilon, out=grad)  # grad is now the denominator
+        xp.abs(grad, out=grad)
+        xp.maximum(u, grad, out=u)
+        xp.add(u, self.epsilon, out=grad)  # grad is now the denominator
         grad *= 1 - value.dtype.type(self.beta_1) ** (self.iterations + 1)  # in float32, as Keras
-        np.divide(m, grad, out=grad)
+        xp.divide(m, grad, out=grad)
         grad *= lr
         value -= grad
 

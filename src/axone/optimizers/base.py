@@ -25,7 +25,7 @@ import math
 import re
 import warnings
 
-import numpy as np
+from axone.backend import xp
 
 from axone import backend
 from axone.optimizers import schedules
@@ -46,8 +46,8 @@ class LearningRateValue(float):
         self._optimizer = optimizer
         return self
 
-    def numpy(self) -> np.ndarray:
-        return np.asarray(float(self), dtype=backend.floatx())
+    def numpy(self) -> xp.ndarray:
+        return xp.asarray(float(self), dtype=backend.floatx())
 
     def assign(self, value) -> None:
         if self._optimizer is None:
@@ -118,7 +118,7 @@ class Optimizer:
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self._learning_rate = self._check_learning_rate(learning_rate)
         self.iterations = 0
-        self.slots: dict[str, np.ndarray] = {}
+        self.slots: dict[str, xp.ndarray] = {}
         self._size: int | None = None
         self._exclude_ids: set[int] = set()
         self._exclude_pattern: re.Pattern | None = None
@@ -130,7 +130,7 @@ class Optimizer:
     def _check_learning_rate(value):
         if isinstance(value, schedules.LearningRateSchedule) or callable(value):
             return value
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        if isinstance(value, (bool, xp.bool_)) or not isinstance(value, (int, float, xp.number)):
             raise ValueError(
                 "Argument `learning_rate` should be a float, a LearningRateSchedule or a "
                 f"callable. Received: learning_rate={value!r}"
@@ -195,7 +195,7 @@ class Optimizer:
                 "with optimizer.build(size, dtype, variables) before its first step."
             )
         if self._size is None:
-            self.slots = {name: np.zeros(size, dtype=dtype) for name in self.slot_names}
+            self.slots = {name: xp.zeros(size, dtype=dtype) for name in self.slot_names}
             self._init_slots()
             self._size = size
 
@@ -207,9 +207,9 @@ class Optimizer:
         return self._size is not None
 
     @property
-    def variables(self) -> list[np.ndarray]:
+    def variables(self) -> list[xp.ndarray]:
         """The optimizer's state: the iteration count, then each slot."""
-        return [np.array(self.iterations)] + [self.slots[name] for name in self.slot_names]
+        return [xp.array(self.iterations)] + [self.slots[name] for name in self.slot_names]
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
         """Exempt weights from weight decay; call before the optimizer is built.
@@ -260,7 +260,7 @@ class Optimizer:
         return self._decay_cache[1]
 
     # ------------------------------------------------------------------ step
-    def apply(self, values: np.ndarray, grads: np.ndarray, ranges=None, offsets=None) -> None:
+    def apply(self, values: xp.ndarray, grads: xp.ndarray, ranges=None, offsets=None) -> None:
         """One update of `values` from `grads` (flat arrays), over `ranges`.
 
         Args:
@@ -289,7 +289,7 @@ class Optimizer:
                 self.update_step(grads[part], values[part], lr, slots)
         self.iterations += 1
 
-    def update_step(self, grad: np.ndarray, value: np.ndarray, lr, slots: dict) -> None:
+    def update_step(self, grad: xp.ndarray, value: xp.ndarray, lr, slots: dict) -> None:
         """Update `value` in place from `grad` (which may be overwritten).
 
         `lr` is a scalar of `value`'s dtype; `slots` maps each slot name to
@@ -301,11 +301,11 @@ class Optimizer:
         if self.clipnorm:
             for start, stop in _weight_spans(ranges, offsets):
                 grad = grads[start:stop]
-                norm = math.sqrt(float(np.dot(grad, grad)))
+                norm = math.sqrt(float(xp.dot(grad, grad)))
                 if norm > self.clipnorm:
                     grad *= self.clipnorm / norm
         elif self.global_clipnorm:
-            norm = math.sqrt(sum(float(np.dot(grads[a:b], grads[a:b])) for a, b in ranges))
+            norm = math.sqrt(sum(float(xp.dot(grads[a:b], grads[a:b])) for a, b in ranges))
             if not norm <= self.global_clipnorm:
                 # Keras: a non-finite global norm turns every gradient into NaN.
                 scale = self.global_clipnorm / norm if math.isfinite(norm) else math.nan
@@ -314,7 +314,7 @@ class Optimizer:
         elif self.clipvalue:
             for start, stop in ranges:
                 grad = grads[start:stop]
-                np.clip(grad, -self.clipvalue, self.clipvalue, out=grad)
+                xp.clip(grad, -self.clipvalue, self.clipvalue, out=grad)
 
     # ------------------------------------------------------------- config
     def get_config(self) -> dict:
@@ -365,7 +365,7 @@ def _weight_spans(ranges, offsets) -> list[tuple[int, int]]:
     """`(start, stop)` of each weight inside `ranges`, cut at `offsets`."""
     if offsets is None:
         return list(ranges)
-    offsets = np.asarray(offsets)
+    offsets = xp.asarray(offsets)
     spans = []
     for start, stop in ranges:
         bounds = [start, *offsets[(offsets > start) & (offsets < stop)].tolist(), stop]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.optimizers.base import Optimizer, check_range
 
@@ -34,13 +34,13 @@ class Lion(Optimizer):
 
     def update_step(self, grad, value, lr, slots):
         m = slots["momentum"]
-        step = np.multiply(m, self.beta_1)  # m must survive to its own update below
+        step = xp.multiply(m, self.beta_1)  # m must survive to its own update below
         step += (1 - self.beta_1) * grad
         m *= self.beta_2
         grad *= 1 - self.beta_2
         m += grad
-        # np.sign into another array: in place (out=step) it is several times slower
-        np.sign(step, out=grad)
+        # xp.sign into another array: in place (out=step) it is several times slower
+        xp.sign(step, out=grad)
         grad *= lr
         value -= grad
 

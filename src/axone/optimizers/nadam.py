@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.optimizers.base import Optimizer, check_range
 
@@ -34,7 +34,7 @@ class Nadam(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         check_range("beta_1", beta_1, 0.0, 1.0, high_open=True)
         check_range("beta_2", beta_2, 0.0, 1.0, high_open=True)
-        check_range("epsilon", epsilon, 0, np.inf)
+        check_range("epsilon", epsilon, 0, xp.inf)
         self.beta_1 = float(beta_1)
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
@@ -54,18 +54,18 @@ class Nadam(Optimizer):
         t = self.iterations + 1
         mu_t, mu_next = self._mu(t, dtype), self._mu(t + 1, dtype)
         prod = dtype(self._u_product)  # the scalars are in the parameters' dtype, as in Keras
-        work = np.square(grad)  # the one temporary, reused below
+        work = xp.square(grad)  # the one temporary, reused below
         work *= 1 - self.beta_2
         v *= self.beta_2
         v += work
-        np.multiply(grad, 1 - self.beta_1, out=work)
+        xp.multiply(grad, 1 - self.beta_1, out=work)
         m *= self.beta_1
         m += work
         grad *= (1 - mu_t) / (1 - prod)
-        np.multiply(m, mu_next / (1 - prod * mu_next), out=work)
+        xp.multiply(m, mu_next / (1 - prod * mu_next), out=work)
         grad += work  # grad is now m_hat
-        np.divide(v, 1 - dtype(self.beta_2) ** t, out=work)
-        np.sqrt(work, out=work)
+        xp.divide(v, 1 - dtype(self.beta_2) ** t, out=work)
+        xp.sqrt(work, out=work)
         work += self.epsilon
         grad *= lr
         grad /= work
@@ -73,7 +73,7 @@ class Nadam(Optimizer):
 
     @property
     def variables(self):
-        return super().variables + [np.array(self._u_product)]
+        return super().variables + [xp.array(self._u_product)]
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

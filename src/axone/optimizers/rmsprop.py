@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
+from axone.backend import xp
 
 from axone.optimizers.base import Optimizer, check_range
 
@@ -32,7 +32,7 @@ class RMSprop(Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         check_range("rho", rho, 0.0, 1.0)
         check_range("momentum", momentum, 0.0, 1.0)
-        check_range("epsilon", epsilon, 0, np.inf)
+        check_range("epsilon", epsilon, 0, xp.inf)
         self.rho = float(rho)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
@@ -43,21 +43,21 @@ class RMSprop(Optimizer):
     def update_step(self, grad, value, lr, slots):
         rho = self.rho
         v = slots["velocity"]
-        work = np.square(grad)  # the one temporary, reused for the denominator
+        work = xp.square(grad)  # the one temporary, reused for the denominator
         work *= 1 - rho
         v *= rho
         v += work
         if self.centered:
             a = slots["average_gradient"]
-            np.multiply(grad, 1 - rho, out=work)
+            xp.multiply(grad, 1 - rho, out=work)
             a *= rho
             a += work
-            np.square(a, out=work)
-            np.subtract(v, work, out=work)
+            xp.square(a, out=work)
+            xp.subtract(v, work, out=work)
             work += self.epsilon
         else:
-            np.add(v, self.epsilon, out=work)
-        np.sqrt(work, out=work)
+            xp.add(v, self.epsilon, out=work)
+        xp.sqrt(work, out=work)
         grad *= lr
         grad /= work  # grad is now the step
         if self.momentum > 0:
