@@ -74,12 +74,10 @@ class Model(Trainer, Layer):
     def _init_graph(self, inputs, outputs) -> None:
         self.inputs, self._input_kind, self._input_keys = _flatten_structure(inputs, "inputs")
         self.outputs, self._output_kind, self._output_keys = _flatten_structure(outputs, "outputs")
-        self._plan = plan_graph(self.inputs, self.outputs)
-        input_layers = [t.node.layer for t in self.inputs]
-        # Keep every declared input, used or not, in the layer list (as Keras does).
-        for layer in reversed(input_layers):
-            if layer not in self._plan.layers:
-                self._plan.layers.insert(0, layer)
+        walk = None
+        if self._output_kind == "dict":  # Keras walks dict outputs by key to order the layers
+            walk = [t for _, t in sorted(zip(self._output_keys, self.outputs), key=lambda kv: kv[0])]
+        self._plan = plan_graph(self.inputs, self.outputs, walk)
         self.input_names = [t.node.layer.name for t in self.inputs]
         self.output_names = [t.node.layer.name for t in self.outputs]
         if self._output_kind == "dict":
