@@ -299,7 +299,7 @@ class Model(Trainer, Layer):
         """Print the Keras table of layers, output shapes and parameter counts."""
         from axone.models.summary import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      show_trainable=show_trainable)
+                      expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
