@@ -315,6 +315,7 @@ class Trainer:
                         val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
                                                         callback_list, for_fit=True)
                         logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                        logs = dict(sorted(logs.items()))  # Keras sorts the merged keys (zz_loss after val_*)
                     callback_list.on_epoch_end(epoch, logs)
                     if interrupt.requested:
                         raise KeyboardInterrupt
