@@ -28,6 +28,8 @@ def print_summary(model, line_length: int | None = None, positions=None, print_f
 
     Without `print_fn` the text goes to `sys.stdout`; with it, `print_fn`
     is called once with the whole text (ending in a newline), as in Keras 3.
+    `expand_nested` is accepted for Keras compatibility: axone models do not
+    contain other models.
     """
     text = summary_text(model, line_length, positions, show_trainable, layer_range)
     if print_fn is None:
