@@ -6,13 +6,14 @@ from axone.callbacks.callback import Callback
 
 
 class History(Callback):
-    """Records `logs` at the end of each epoch.
+    """Records `logs` at the end of each epoch; `fit` returns it.
 
     Attributes:
-        history: dict of lists, e.g. `{"loss": [...], "val_loss": [...]}`.
-        epoch: list of epoch indices seen.
-        params: `{"verbose", "epochs", "steps"}` of the `fit` call.
-        model: the model that was trained.
+        history: dict of lists, e.g. `{"loss": [...], "val_loss": [...]}`,
+            keys in name order as Keras logs them.
+        epoch: the indices of the epochs run.
+        params: `{"verbose": ..., "epochs": ..., "steps": ...}` of the `fit` call.
+        model: the model that was trained (whose `history` is this object).
     """
 
     def __init__(self):
@@ -27,6 +28,8 @@ class History(Callback):
         self.epoch.append(epoch)
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
+        if self.model is not None:  # keep model.history on the latest record, as Keras does
+            self.model.history = self
 
     # The course calls these on the value `fit` returns; they use the trained model.
     def evaluate(self, *args, **kwargs):
@@ -40,6 +43,3 @@ class History(Callback):
     def predict_classes(self, *args, **kwargs):
         """Shortcut for `history.model.predict_classes(...)`."""
         return self.model.predict_classes(*args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<History epochs={len(self.epoch)}, keys={list(self.history)}>"

@@ -8,7 +8,8 @@ backward pass is the same loop reversed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from axone.symbolic import Node, SymbolicTensor
 
@@ -30,14 +31,22 @@ class Plan:
     input_slots: list[int]
     output_slots: list[int]
     n_slots: int
-    layers: list  # unique layers in first-use order, input layers included
+    layers: list  # unique layers in Keras's order (see `_order_by_depth`), input layers included
     nodes: list  # every node of the graph, in execution order (input nodes included)
+    nodes_by_depth: dict[int, list[Node]] = field(default_factory=dict)
 
 
-def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) -> Plan:
-    """Order the nodes from `inputs` to `outputs`; raise if an output needs another input."""
+def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor],
+               walk_outputs: list[SymbolicTensor] | None = None) -> Plan:
+    """Order the nodes from `inputs` to `outputs`; raise if an output needs another input.
+
+    `walk_outputs` is the order in which to walk back from the outputs
+    (Keras walks dict outputs by key); it decides the order of `layers`
+    among layers of equal depth. Defaults to `outputs`.
+    """
     order: list[Node] = []
     state: dict[int, str] = {}
+    first_seen: dict = {}  # layer -> rank in the walk, before its parents
 
     def visit(node: Node) -> None:  # depth-first post-order, iterative to allow deep graphs
         stack = [(node, False)]
@@ -53,6 +62,7 @@ def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) -> P
             if state.get(key) == "active":
                 raise ValueError(f"The graph has a cycle through layer {current.layer.name!r}.")
             state[key] = "active"
+            first_seen.setdefault(current.layer, len(first_seen))
             stack.append((current, True))
             for parent in reversed(current.parents):
                 if state.get(id(parent)) != "done":
@@ -64,6 +74,7 @@ def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) -> P
                 "Model outputs must be tensors returned by layers called on Input(...). "
                 f"Received: {tensor!r}"
             )
+    for tensor in walk_outputs or outputs:
         visit(tensor.node)
 
     slot_of: dict[int, int] = {}
@@ -77,10 +88,7 @@ def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) -> P
     input_ids = set(slot_of)
 
     steps: list[Step] = []
-    layers: list = []
     for node in order:
-        if node.layer not in layers:
-            layers.append(node.layer)
         if not node.inputs:  # an InputLayer node
             if id(node.outputs[0]) not in input_ids:
                 raise ValueError(
@@ -98,4 +106,38 @@ def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) -> P
             input_grad_needed=not all(s < len(inputs) for s in in_slots),
         ))
     output_slots = [slot_of[id(t)] for t in outputs]
-    return Plan(steps, list(range(len(inputs))), output_slots, len(slot_of), layers, order)
+    layers, nodes_by_depth = _order_by_depth(order, first_seen, inputs)
+    return Plan(steps, list(range(len(inputs))), output_slots, len(slot_of), layers, order, nodes_by_depth)
+
+
+def _order_by_depth(order: list[Node], first_seen: dict, inputs: list[SymbolicTensor]):
+    """Keras's order of a functional model's layers, and its nodes grouped by depth.
+
+    A node's depth is its longest distance to an output (outputs are at
+    depth 0); a layer called several times takes its deepest node's depth.
+    Layers are listed deepest first, ties broken by the order in which the
+    walk from the outputs first met them. So with two inputs, the input
+    feeding the longer branch comes first, as in Keras. Declared inputs that
+    no output uses are kept, at depth 0 ahead of the other layers there.
+    """
+    node_depth: dict[Node, int] = {}
+    layer_depth: dict = {}
+    for node in reversed(order):  # outputs first: a node's children are done before it
+        depth = max(node_depth.setdefault(node, 0), layer_depth.get(node.layer, 0))
+        layer_depth[node.layer] = node_depth[node] = depth
+        for parent in node.parents:
+            node_depth[parent] = max(depth + 1, node_depth.get(parent, 0))
+    for tensor in inputs:
+        layer = tensor.node.layer
+        if layer not in layer_depth:
+            layer_depth[layer] = node_depth[tensor.node] = 0
+            first_seen[layer] = -1
+    layers_at: defaultdict[int, list] = defaultdict(list)
+    for layer, depth in layer_depth.items():
+        layers_at[depth].append(layer)
+    layers = [layer for depth in sorted(layers_at, reverse=True)
+              for layer in sorted(layers_at[depth], key=first_seen.__getitem__)]
+    nodes_by_depth: defaultdict[int, list[Node]] = defaultdict(list)
+    for node, depth in node_depth.items():
+        nodes_by_depth[depth].append(node)
+    return layers, dict(nodes_by_depth)

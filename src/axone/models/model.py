@@ -74,12 +74,10 @@ class Model(Trainer, Layer):
     def _init_graph(self, inputs, outputs) -> None:
         self.inputs, self._input_kind, self._input_keys = _flatten_structure(inputs, "inputs")
         self.outputs, self._output_kind, self._output_keys = _flatten_structure(outputs, "outputs")
-        self._plan = plan_graph(self.inputs, self.outputs)
-        input_layers = [t.node.layer for t in self.inputs]
-        # Keep every declared input, used or not, in the layer list (as Keras does).
-        for layer in reversed(input_layers):
-            if layer not in self._plan.layers:
-                self._plan.layers.insert(0, layer)
+        walk = None
+        if self._output_kind == "dict":  # Keras walks dict outputs by key to order the layers
+            walk = [t for _, t in sorted(zip(self._output_keys, self.outputs), key=lambda kv: kv[0])]
+        self._plan = plan_graph(self.inputs, self.outputs, walk)
         self.input_names = [t.node.layer.name for t in self.inputs]
         self.output_names = [t.node.layer.name for t in self.outputs]
         if self._output_kind == "dict":
@@ -319,7 +317,7 @@ class Model(Trainer, Layer):
         """Print the Keras table of layers, output shapes and parameter counts."""
         from axone.models.summary import print_summary
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      show_trainable=show_trainable)
+                      expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -8,6 +8,7 @@ from axone.layers.base import Layer
 from axone.layers.input_layer import InputLayer
 from axone.models.model import Model
 from axone.symbolic import SymbolicTensor
+from axone.utils.naming import unique_name
 
 
 class Sequential(Model):
@@ -120,6 +121,10 @@ class Sequential(Model):
         for layer in self._stack:
             tensor = layer(tensor)
             self._nodes_made.append((layer, layer._inbound_nodes[-1]))
+        # Each build of a Keras Sequential model creates a functional model inside
+        # it, which takes the next automatic "functional" name; taking it here too
+        # gives the functional models created afterwards Keras's names.
+        unique_name("functional")
         self._init_graph(self._input_layer.output, tensor)
 
     def _all_layers(self) -> list[Layer]:

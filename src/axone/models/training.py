@@ -219,8 +219,16 @@ class Trainer:
         return found
 
     def _flatten_logs(self, logs: dict[str, float]):
-        """Keras's order for list results: loss, compiled metrics, then the rest by name."""
-        order = ["loss"] + ([m.name for m in self._compiled_metrics.flat] if self._compiled_metrics else [])
+        """Keras's order for list results: loss, compiled metrics, each output's loss, then the rest by name.
+
+        With several outputs, Keras's metric objects keep their bare names
+        ("mae"), which match no key ("main_mae"): those metrics fall among
+        the rest, after the output losses.
+        """
+        order = ["loss"]
+        if self._compiled_metrics is not None and len(self.output_names) == 1:
+            order += [m.name for m in self._compiled_metrics.flat]
+        order += [t.name for t in self._output_loss_trackers]
         results = [logs[name] for name in order if name in logs]
         results += [logs[k] for k in sorted(logs) if k not in order]
         return results[0] if len(results) == 1 else results
@@ -314,6 +322,7 @@ class Trainer:
                         val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
                                                         callback_list, for_fit=True)
                         logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                        logs = dict(sorted(logs.items()))  # Keras sorts the merged keys (zz_loss after val_*)
                     callback_list.on_epoch_end(epoch, logs)
                     if interrupt.requested:
                         raise KeyboardInterrupt

@@ -1,4 +1,9 @@
-"""Keras-style automatic names: `dense`, `dense_1`, `dense_2`, ..."""
+"""Keras-style automatic names: `dense`, `dense_1`, `dense_2`, ...
+
+Each prefix has its own counter, shared by the whole process (as in Keras):
+the first `Dense` is `dense`, the next `dense_1`; the first `Input` is
+`input_layer`. Names given explicitly do not advance any counter.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,10 @@ _name_counts: defaultdict[str, int] = defaultdict(int)
 
 
 def to_snake_case(name: str) -> str:
-    """`BatchNormalization` -> `batch_normalization`."""
+    """`BatchNormalization` -> `batch_normalization`; `Conv2D` -> `conv2d` (Keras's rule)."""
+    name = re.sub(r"\W+", "", name)
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 def unique_name(base: str) -> str:
