@@ -198,11 +198,14 @@ class Trainer:
             self._compiled_metrics.reset()
 
     def _logs(self) -> dict[str, float]:
-        logs = {"loss": float(self._loss_tracker.result())}
+        logs = {"loss": self._loss_tracker.result()}
         for tracker in self._output_loss_trackers:
-            logs[tracker.name] = float(tracker.result())
+            logs[tracker.name] = tracker.result()
         logs.update(self._compiled_metrics.results())
-        return dict(sorted(logs.items()))  # Keras 3 reports metrics in name order
+        # Keras 3 reports metrics in name order, as float32 values (its metric
+        # state is float32): round ours the same way so History and the printed
+        # values read the same.
+        return {name: float(np.float32(value)) for name, value in sorted(logs.items())}
 
     @property
     def metrics_names(self) -> list[str]:
