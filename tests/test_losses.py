@@ -226,10 +226,11 @@ def test_clipped_probabilities_pass_no_gradient():
 
 
 def _fused_check(loss, activation, y_true, logits):
+    """The fused gradient is that of the same loss taken from the logits."""
     logits = np.array(logits, dtype=np.float64)
     analytic = loss.logits_gradient(y_true, activation(logits))
-    numeric = numerical_gradient(
-        lambda: float(np.sum(loss.call(y_true, activation(logits)))), logits)
+    from_logits = type(loss).from_config({**loss.get_config(), "from_logits": True})
+    numeric = numerical_gradient(lambda: float(np.sum(from_logits.call(y_true, logits))), logits)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
 
 
@@ -256,9 +257,49 @@ FUSED_CASES = {
 
 
 @pytest.mark.parametrize("case", FUSED_CASES, ids=list(FUSED_CASES))
-def test_fused_logits_gradient_is_the_chain_rule_through_the_activation(case):
+def test_fused_logits_gradient_is_the_gradient_of_the_loss_from_logits(case):
     loss, activation, y_true, logits = FUSED_CASES[case]
     _fused_check(loss, activation, y_true, logits)
+
+
+def test_fused_gradient_still_teaches_a_saturated_wrong_prediction():
+    # p(label) = softmax(-30) ~ 1e-26 is clipped in the loss value, yet the
+    # gradient pushes the label's logit up (Keras on TensorFlow does the same).
+    p = softmax(np.array([[0.0, 30.0, -30.0]]))
+    grad = losses.SparseCategoricalCrossentropy().logits_gradient([2], p)
+    assert grad[0, 2] == pytest.approx(-1.0) and grad[0, 1] == pytest.approx(1.0)
+
+
+FAST_PATH_CASES = {
+    "mse": (losses.MeanSquaredError(), None, lambda r: r.standard_normal((6, 2))),
+    "scce_fused": (losses.SparseCategoricalCrossentropy(), softmax,
+                   lambda r: r.integers(0, 3, 6)),
+    "cce_fused": (losses.CategoricalCrossentropy(), softmax,
+                  lambda r: np.eye(3)[r.integers(0, 3, 6)]),
+    "bce_fused": (losses.BinaryCrossentropy(), sigmoid, lambda r: r.integers(0, 2, (6, 3)).astype(float)),
+}
+
+
+@pytest.mark.parametrize("case", FAST_PATH_CASES, ids=list(FAST_PATH_CASES))
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "sum"])
+def test_training_shortcut_equals_the_generic_composition(case, weighted, reduction):
+    """`value_and_gradient`'s shortcut gives what call/reduce/gradient give."""
+    axone.backend.set_floatx("float64")  # prepared targets are floatx; compare in float64
+    base, activation, make_targets = FAST_PATH_CASES[case]
+    loss = type(base).from_config({**base.get_config(), "reduction": reduction})
+    r = np.random.default_rng(3)
+    y_true = make_targets(r)
+    logits = r.standard_normal((6, 3 if activation is not None else 2))
+    y_pred = activation(logits) if activation is not None else logits
+    weights = r.uniform(0.5, 2.0, 6) if weighted else None
+    prepared = loss.prepare_targets(y_true, (None,) + y_pred.shape[1:])
+    fused = activation is not None
+    value, grad = loss.value_and_gradient(prepared, y_pred, weights, fused=fused, scale=0.5)
+    generic_value, generic_grad = losses.Loss.value_and_gradient(loss, y_true, y_pred, weights,
+                                                                 fused=fused, scale=0.5)
+    assert value == pytest.approx(generic_value, rel=1e-12)
+    np.testing.assert_allclose(grad, generic_grad, rtol=1e-12, atol=1e-15)
 
 
 def test_fused_gradient_equals_loss_gradient_through_activation_backward():

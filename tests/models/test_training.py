@@ -221,3 +221,22 @@ def test_weighted_metrics_use_sample_weight_and_metrics_do_not():
     error = np.abs(model.predict(x, verbose=0)[:, 0] - y)
     assert logs["mae"] == pytest.approx(error.mean(), rel=1e-5)
     assert logs["weighted_mae"] == pytest.approx(error[:8].mean(), rel=1e-5)
+
+
+def test_prescaled_sgd_step_equals_the_ordinary_update():
+    """Plain SGD folds -lr into the loss gradient; the weights must come out the same."""
+
+    class OrdinarySGD(axone.optimizers.SGD):
+        def prescale_factor(self):
+            return None
+
+    x, y = regression_data(64)
+    models = []
+    for optimizer in (axone.optimizers.SGD(0.05), OrdinarySGD(0.05)):
+        model = small_model(seed=12)
+        model.compile(optimizer=optimizer, loss="mse")
+        model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+        models.append(model)
+    assert models[0].optimizer.iterations == models[1].optimizer.iterations == 8
+    for a, b in zip(models[0].get_weights(), models[1].get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

@@ -1,10 +1,15 @@
 """Crossentropy losses, with their gradients and the fused softmax/sigmoid gradients.
 
 Probabilities are clipped to `[epsilon, 1 - epsilon]` before the log, as
-Keras does; the gradients are exact there too: a clipped probability is
-constant, so it passes no gradient. `logits_gradient` is the same gradient
-carried through the output activation (sigmoid or softmax) in closed form,
-which training uses when that activation ends the output layer.
+Keras does; `gradient` is exact there too: a clipped probability is
+constant, so it passes no gradient.
+
+`logits_gradient` is what training uses when the output layer ends with the
+matching activation (sigmoid or softmax): the gradient with respect to that
+activation's input z of the loss taken from the logits, as Keras computes it
+on TensorFlow: `p * sum(t) - t` (softmax), `(p - t) / n` (sigmoid). Unlike
+the chain rule through the clipped loss, it does not vanish where a
+probability saturates, so a confidently wrong prediction still learns.
 """
 
 from __future__ import annotations
@@ -91,9 +96,9 @@ def _binary_crossentropy_grad(y_true, y_pred, from_logits=False, label_smoothing
 
 
 def _binary_logits_grad(y_true, y_prob, label_smoothing=0.0, axis=-1):
-    # d/dz of the loss of sigmoid(z): (dL/dp) * p (1 - p) = (p - t) / n where p is not clipped.
+    # d/dz of the loss taken from the logits z = sigmoid^-1(p): (p - t) / n.
     t = _smooth_binary(y_true, label_smoothing)
-    return xp.where(_live(y_prob), y_prob - t, 0.0) / y_prob.shape[axis]
+    return (y_prob - t) / y_prob.shape[axis]
 
 
 # ------------------------------------------------- categorical crossentropy
@@ -137,9 +142,8 @@ def _categorical_crossentropy_grad(y_true, y_pred, from_logits=False, label_smoo
 
 
 def _softmax_logits_grad(t, y_prob, axis):
-    # Through softmax, d(-sum t log p)/dz = p * sum(t) - t; clipped terms drop out.
-    t_live = xp.where(_live(y_prob / y_prob.sum(axis=axis, keepdims=True)), t, 0.0)
-    return y_prob * t_live.sum(axis=axis, keepdims=True) - t_live
+    # d/dz of -sum t log softmax(z), the loss taken from the logits: p * sum(t) - t.
+    return y_prob * t.sum(axis=axis, keepdims=True) - t
 
 
 # ------------------------------------------ sparse categorical crossentropy
@@ -252,6 +256,20 @@ class BinaryCrossentropy(LossFunctionWrapper):
         y_true, y_prob = align(y_true, y_prob)
         return _binary_logits_grad(y_true, y_prob, self.label_smoothing, self.axis).reshape(shape)
 
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused=False, scale=1.0,
+                           with_gradient=True):
+        factor = self._row_factors(y_pred, sample_weight)
+        if (factor is None or not fused or self.from_logits or self.label_smoothing
+                or self.axis != -1 or y_true.shape != y_pred.shape):
+            return super().value_and_gradient(y_true, y_pred, sample_weight, fused, scale, with_gradient)
+        low, high = _clip_bounds()
+        p = xp.clip(y_pred, low, high)
+        per_sample = -xp.mean(y_true * xp.log(p) + (1.0 - y_true) * xp.log(1.0 - p), axis=-1)
+        value = float(xp.sum(per_sample * factor[:, 0]) if xp.ndim(factor) else xp.sum(per_sample) * factor)
+        if not with_gradient:
+            return value, None
+        return value, (y_pred - y_true) * (factor * scale / y_pred.shape[-1])
+
     def check_targets(self, y_true, output_shape):
         super().check_targets(y_true, output_shape)
         y_true = xp.asarray(y_true)
@@ -295,6 +313,19 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         y_true, y_prob = align(y_true, y_prob)
         t = _smooth_categorical(y_true, self.label_smoothing, self.axis)
         return _softmax_logits_grad(t, y_prob, self.axis).reshape(shape)
+
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused=False, scale=1.0,
+                           with_gradient=True):
+        factor = self._row_factors(y_pred, sample_weight)
+        if (factor is None or not fused or self.from_logits or self.label_smoothing
+                or self.axis != -1 or y_true.shape != y_pred.shape):
+            return super().value_and_gradient(y_true, y_pred, sample_weight, fused, scale, with_gradient)
+        low, high = _clip_bounds()
+        per_sample = -xp.sum(y_true * xp.log(xp.clip(y_pred, low, high)), axis=-1)
+        value = float(xp.sum(per_sample * factor[:, 0]) if xp.ndim(factor) else xp.sum(per_sample) * factor)
+        if not with_gradient:
+            return value, None
+        return value, (y_pred * y_true.sum(axis=-1, keepdims=True) - y_true) * (factor * scale)
 
     def check_targets(self, y_true, output_shape):
         shape = xp.shape(y_true)
@@ -349,6 +380,36 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         moved = xp.moveaxis(y_prob, self.axis, -1)
         t = _one_hot(labels, moved.shape[-1], y_prob.dtype)
         return xp.moveaxis(_softmax_logits_grad(t, moved, -1), -1, self.axis).reshape(shape)
+
+    def prepare_targets(self, y_true, output_shape):
+        """Checked int64 labels, with the shape of the outputs without the class axis."""
+        self.check_targets(y_true, output_shape)
+        labels = xp.asarray(y_true)
+        if labels.ndim == len(output_shape):
+            labels = labels[..., 0]
+        return _integer_labels(labels)
+
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused=False, scale=1.0,
+                           with_gradient=True):
+        factor = self._row_factors(y_pred, sample_weight)
+        if factor is None or self.from_logits or self.axis != -1 or y_true.ndim != 1:
+            return super().value_and_gradient(y_true, y_pred, sample_weight, fused, scale, with_gradient)
+        # Softmax rows sum to 1, so Keras's renormalisation is skipped here.
+        rows = xp.arange(y_pred.shape[0])
+        low, high = _clip_bounds()
+        log_picked = xp.log(xp.clip(y_pred[rows, y_true], low, high))
+        if xp.ndim(factor):
+            value = -float(xp.sum(log_picked * factor[:, 0]))
+        else:
+            value = -float(xp.sum(log_picked)) * factor
+        if not with_gradient:
+            return value, None
+        if not fused:
+            return value, super().value_and_gradient(y_true, y_pred, sample_weight, False, scale)[1]
+        factor = factor * scale
+        grad = y_pred * factor  # p - onehot(label), scaled row by row
+        grad[rows, y_true] -= factor[:, 0] if xp.ndim(factor) else factor
+        return value, grad
 
     def check_targets(self, y_true, output_shape):
         shape = xp.shape(y_true)

@@ -170,6 +170,59 @@ class Loss:
             f"of one output sample, {expected}."
         )
 
+    # ------------------------------------------------------------- training
+    def prepare_targets(self, y_true, output_shape):
+        """Check a whole target array once per `fit` and return it as training reads it.
+
+        The training step then calls `value_and_gradient` on slices of the
+        result, with no further checks. Default: float targets, a vector of
+        targets becoming a column for outputs of shape `(None, 1)`.
+        """
+        self.check_targets(y_true, output_shape)
+        y = as_float_array(y_true, backend.floatx())
+        if y.ndim == len(output_shape) - 1 and output_shape[-1] == 1:
+            y = y.reshape(y.shape + (1,))
+        return y
+
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused: bool = False,
+                           scale: float = 1.0, with_gradient: bool = True):
+        """The reduced loss of one batch, and `scale` times its gradient.
+
+        The gradient is with respect to `y_pred`, or with `fused=True` with
+        respect to the input of `fused_activation` (`y_pred` being its
+        output; see `logits_gradient`). This generic version composes
+        `call`, `reduce`, `gradient` and `reduction_scale`; losses override
+        it with a shortcut for their usual case.
+        """
+        per_sample = self.call(y_true, y_pred)
+        value = float(self.reduce(per_sample, sample_weight))
+        if not with_gradient:
+            return value, None
+        grad = self.logits_gradient(y_true, y_pred) if fused else self.gradient(y_true, y_pred)
+        factor = self.reduction_scale(xp.shape(per_sample), sample_weight)
+        if xp.ndim(factor):
+            factor = xp.asarray(factor, dtype=y_pred.dtype)
+            factor = factor.reshape(factor.shape + (1,) * (grad.ndim - factor.ndim))
+        grad = xp.multiply(grad, factor * scale, dtype=y_pred.dtype)
+        return value, grad.reshape(y_pred.shape)
+
+    def _row_factors(self, y_pred, sample_weight):
+        """For a 2-D batch whose per-sample values are one per row: the factor
+        d(reduced loss)/d(value_i), as a float or a column of per-row factors.
+
+        None when the shortcut does not apply (other ranks or reductions).
+        """
+        n = y_pred.shape[0]
+        if y_pred.ndim != 2 or n == 0 or self.reduction not in ("sum_over_batch_size", "mean", "sum"):
+            return None
+        divisor = 1.0 if self.reduction == "sum" else float(n)
+        if sample_weight is None:
+            return 1.0 / divisor
+        weights = xp.asarray(sample_weight, dtype=y_pred.dtype)
+        if weights.shape != (n,):
+            return None
+        return (weights / y_pred.dtype.type(divisor))[:, None]
+
     def reduce(self, values, sample_weight=None):
         """Apply `sample_weight` and this loss's reduction to per-sample `values`."""
         return reduce_weighted_values(values, sample_weight, self.reduction)

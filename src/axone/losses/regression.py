@@ -127,6 +127,19 @@ class MeanSquaredError(LossFunctionWrapper):
         super().__init__(mean_squared_error, reduction, name, dtype,
                          gradient_fn=_mean_squared_error_grad)
 
+    def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused=False, scale=1.0,
+                           with_gradient=True):
+        factor = self._row_factors(y_pred, sample_weight)
+        if factor is None or y_true.shape != y_pred.shape:
+            return super().value_and_gradient(y_true, y_pred, sample_weight, fused, scale, with_gradient)
+        error = y_pred - y_true
+        per_sample = xp.mean(xp.square(error), axis=-1)
+        value = float(xp.sum(per_sample * factor[:, 0]) if xp.ndim(factor) else xp.sum(per_sample) * factor)
+        if not with_gradient:
+            return value, None
+        error *= factor * (2.0 * scale / y_pred.shape[-1])
+        return value, error
+
 
 class MeanAbsoluteError(LossFunctionWrapper):
     """`mean(abs(y_true - y_pred))` over the last axis, then reduced."""

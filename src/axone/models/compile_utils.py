@@ -99,38 +99,31 @@ class CompiledLoss:
             if hasattr(layer, "loss_gives_preactivation_grad"):
                 layer.loss_gives_preactivation_grad = False
 
-    def check_targets(self, ys: list[np.ndarray], output_shapes: list[tuple]) -> None:
-        for loss, y, shape in zip(self.losses, ys, output_shapes):
-            if loss is not None:
-                loss.check_targets(y, shape)
+    def prepare_targets(self, ys: list[np.ndarray], output_shapes: list[tuple]) -> list:
+        """Check every output's targets once; return them as the training step reads them."""
+        return [y if loss is None else loss.prepare_targets(y, shape)
+                for loss, y, shape in zip(self.losses, ys, output_shapes)]
 
-    def compute(self, ys, outputs, sample_weights, with_grads: bool = True):
-        """Return `(total, per_output_values, grads)` for one batch.
+    def compute(self, ys, outputs, sample_weights, with_grads: bool = True, grad_scale: float = 1.0):
+        """Return `(total, per_output_values, grads)` for one batch of prepared targets.
 
-        `grads[i]` is d(total)/d(output i), or d(total)/d(pre-activation) for a
-        fused output, already scaled by the reduction and the loss weight.
+        `grads[i]` is `grad_scale` times d(total)/d(output i), or d(total)/d(pre-activation)
+        for a fused output, already scaled by the reduction and the loss weight.
         """
         total = 0.0
         values = []
         grads = []
-        for i, (loss, y, out, sw) in enumerate(zip(self.losses, ys, outputs, sample_weights)):
+        for loss, y, out, sw, fused, weight in zip(self.losses, ys, outputs, sample_weights,
+                                                   self.fused, self.loss_weights):
             if loss is None:
                 values.append(0.0)
                 grads.append(np.zeros_like(out) if with_grads else None)
                 continue
-            per_sample = loss.call(y, out)
-            value = float(loss.reduce(per_sample, sw))
+            value, grad = loss.value_and_gradient(y, out, sw, fused=fused, scale=weight * grad_scale,
+                                                  with_gradient=with_grads)
             values.append(value)
-            total += self.loss_weights[i] * value
-            if not with_grads:
-                grads.append(None)
-                continue
-            grad = loss.logits_gradient(y, out) if self.fused[i] else loss.gradient(y, out)
-            scale = loss.reduction_scale(np.shape(per_sample), sw) * self.loss_weights[i]
-            if np.ndim(scale):
-                scale = np.asarray(scale, dtype=out.dtype).reshape(np.shape(scale) + (1,) * (grad.ndim - np.ndim(scale)))
-            grad = np.multiply(grad, scale, dtype=out.dtype) if np.ndim(scale) else (grad * out.dtype.type(scale))
-            grads.append(grad.astype(out.dtype, copy=False).reshape(out.shape))
+            total += weight * value
+            grads.append(grad)
         return total, values, grads
 
 

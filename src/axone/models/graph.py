@@ -22,7 +22,7 @@ class Step:
     input_slots: list[int]
     output_slot: int
     list_input: bool  # the layer takes a list (Concatenate, Add)
-    input_grad_needed: bool  # False when every input is a model input
+    input_grad_needed: bool  # False when no weight lies upstream of the inputs
 
 
 @dataclass
@@ -88,6 +88,11 @@ def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor],
     input_ids = set(slot_of)
 
     steps: list[Step] = []
+    # A tensor needs a gradient only if some weight lies upstream of it: the
+    # input gradient of a layer fed by the inputs (or by weight-free layers
+    # on them, like Flatten) is never used, and skipping it saves the
+    # largest matrix product of a typical backward pass.
+    needs_grad: dict[int, bool] = {slot: False for slot in slot_of.values()}
     for node in order:
         if not node.inputs:  # an InputLayer node
             if id(node.outputs[0]) not in input_ids:
@@ -98,12 +103,14 @@ def plan_graph(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor],
             continue
         in_slots = [slot_of[id(t)] for t in node.inputs]
         out_slot = slot_of.setdefault(id(node.outputs[0]), len(slot_of))
+        input_grad_needed = any(needs_grad[s] for s in in_slots)
+        needs_grad[out_slot] = input_grad_needed or bool(node.layer._weights)
         steps.append(Step(
             layer=node.layer,
             input_slots=in_slots,
             output_slot=out_slot,
             list_input=len(node.inputs) > 1 or getattr(node.layer, "_accepts_list_input", False),
-            input_grad_needed=not all(s < len(inputs) for s in in_slots),
+            input_grad_needed=input_grad_needed,
         ))
     output_slots = [slot_of[id(t)] for t in outputs]
     layers, nodes_by_depth = _order_by_depth(order, first_seen, inputs)

@@ -133,18 +133,19 @@ class Trainer:
                 raise ValueError("class_weight is only supported for models with a single output.")
             cw = data_utils.class_weight_to_sample_weight(class_weight, ys[0])
             sws = [cw if sws[0] is None else sws[0] * cw]
-        self._setup_for_data(ys)
+        ys = self._setup_for_data(ys)
         return xs, ys, sws, n
 
-    def _setup_for_data(self, ys) -> None:
+    def _setup_for_data(self, ys) -> list:
+        """Check the targets once and return them as the steps read them."""
         if self._compiled_loss is None and self.compiled and self._compile_args["loss"] is not None:
             self._setup_compiled()
         shapes = [t.shape for t in self.outputs]
         if self._compiled_loss is not None:
-            self._compiled_loss.check_targets(ys, shapes)
             self._compiled_metrics.build(self._compiled_loss.losses, ys, shapes)
-        else:
-            self._compiled_metrics.build([None] * len(shapes), ys, shapes)
+            return self._compiled_loss.prepare_targets(ys, shapes)
+        self._compiled_metrics.build([None] * len(shapes), ys, shapes)
+        return ys
 
     def _format_outputs(self, outputs: list[np.ndarray]):
         if self._output_kind == "single":
@@ -166,11 +167,18 @@ class Trainer:
     # ------------------------------------------------------------------ steps
     def _train_step(self, xs, ys, sws, ranges) -> float:
         outputs = self._forward(xs, training=True)
-        loss, per_output, grads = self._compiled_loss.compute(ys, outputs, sws)
+        # Plain SGD: scale the loss gradient by -learning_rate so that backward
+        # writes the updates themselves (see Optimizer.prescale_factor). Weight
+        # penalties add unscaled gradients, so they use the ordinary path.
+        prescale = None if self._regularized_layers else self.optimizer.prescale_factor()
+        loss, per_output, grads = self._compiled_loss.compute(
+            ys, outputs, sws, grad_scale=1.0 if prescale is None else prescale)
         if self._regularized_layers:
             loss += self._regularization_loss()
         self._backward(grads)
-        if ranges:
+        if ranges and prescale is not None:
+            self.optimizer.apply_prescaled(self._params.values, self._params.grads, ranges)
+        elif ranges:
             self.optimizer.apply(self._params.values, self._params.grads, ranges, self._params.offsets)
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss

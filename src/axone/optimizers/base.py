@@ -289,6 +289,26 @@ class Optimizer:
                 self.update_step(grads[part], values[part], lr, slots)
         self.iterations += 1
 
+    # ------------------------------------------------------ pre-scaled steps
+    def prescale_factor(self) -> float | None:
+        """A factor `c` such that this step is exactly `w += c * g`, or None.
+
+        Only plain gradient descent has one (`c = -learning_rate`). The
+        training loop then multiplies the loss gradient by `c` before the
+        backward pass, so that every parameter gradient it produces is
+        already the update, and calls `apply_prescaled`: one pass over the
+        parameters instead of two.
+        """
+        return None
+
+    def apply_prescaled(self, values: xp.ndarray, updates: xp.ndarray, ranges=None) -> None:
+        """One step when `updates` already holds `prescale_factor() * gradient`."""
+        if ranges is None:
+            ranges = [(0, values.size)]
+        for start, stop in ranges:
+            values[start:stop] += updates[start:stop]
+        self.iterations += 1
+
     def update_step(self, grad: xp.ndarray, value: xp.ndarray, lr, slots: dict) -> None:
         """Update `value` in place from `grad` (which may be overwritten).
 

@@ -40,5 +40,11 @@ class SGD(Optimizer):
         else:
             value += velocity
 
+    def prescale_factor(self):
+        # Plain descent, w += -lr * g, and nothing else touching the gradient.
+        if self.momentum or self.weight_decay or self.clipnorm or self.clipvalue or self.global_clipnorm:
+            return None
+        return -float(self._current_learning_rate())
+
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
