@@ -278,3 +278,20 @@ def test_keras_2_arguments():
 def test_base_class_has_no_update_rule():
     with pytest.raises(NotImplementedError):
         Optimizer().apply(np.zeros(1, "float32"), np.zeros(1, "float32"))
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Nadam",
+                                  "Adamax", "Adadelta", "Lion"])
+def test_a_step_allocates_nothing_of_the_parameters_size(name):
+    import tracemalloc
+
+    size = 100_000
+    optimizer = getattr(optimizers, name)()
+    values = np.ones(size, dtype="float32")
+    grads = np.full(size, 0.5, dtype="float32")
+    optimizer.apply(values, grads.copy())  # builds the slots and scratch arrays
+    tracemalloc.start()
+    optimizer.apply(values, grads)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < size  # bytes: far below one float32 array of the parameters' size

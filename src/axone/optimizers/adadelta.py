@@ -24,6 +24,7 @@ class Adadelta(Optimizer):
     """
 
     slot_names = ("accumulated_grad", "accumulated_delta_var")
+    work_names = ("work",)
 
     def __init__(self, learning_rate=0.001, rho: float = 0.95, epsilon: float = 1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
@@ -35,7 +36,7 @@ class Adadelta(Optimizer):
     def update_step(self, grad, value, lr, slots):
         acc_g, acc_d = slots["accumulated_grad"], slots["accumulated_delta_var"]
         rho = self.rho
-        work = xp.square(grad)  # the one temporary, reused below
+        work = xp.square(grad, out=slots["work"])
         work *= 1 - rho
         acc_g *= rho
         acc_g += work

@@ -21,6 +21,7 @@ class Adagrad(Optimizer):
     """
 
     slot_names = ("accumulator",)
+    work_names = ("work",)
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value: float = 0.1,
                  epsilon: float = 1e-7, **kwargs):
@@ -35,7 +36,7 @@ class Adagrad(Optimizer):
 
     def update_step(self, grad, value, lr, slots):
         acc = slots["accumulator"]
-        work = xp.square(grad)  # the one temporary, reused for the denominator
+        work = xp.square(grad, out=slots["work"])
         acc += work
         xp.add(acc, self.epsilon, out=work)
         xp.sqrt(work, out=work)

@@ -37,6 +37,7 @@ class Adam(Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
         self.amsgrad = bool(amsgrad)
+        self.work_names = ("work",)
         self.slot_names = ("momentum", "velocity") + (("velocity_hat",) if self.amsgrad else ())
 
     def update_step(self, grad, value, lr, slots):
@@ -46,8 +47,10 @@ class Adam(Optimizer):
         beta_1_power = value.dtype.type(self.beta_1) ** t
         beta_2_power = value.dtype.type(self.beta_2) ** t
         alpha = lr * xp.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        work = slots["work"]
         m *= self.beta_1
-        m += (1 - self.beta_1) * grad
+        xp.multiply(grad, 1 - self.beta_1, out=work)
+        m += work
         v *= self.beta_2
         xp.square(grad, out=grad)  # grad is now g**2
         grad *= 1 - self.beta_2

@@ -25,6 +25,7 @@ class Adamax(Optimizer):
     """
 
     slot_names = ("momentum", "norm")
+    work_names = ("work",)
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, **kwargs):
@@ -39,7 +40,7 @@ class Adamax(Optimizer):
     def update_step(self, grad, value, lr, slots):
         m, u = slots["momentum"], slots["norm"]
         m *= self.beta_1
-        m += (1 - self.beta_1) * grad
+        m += xp.multiply(grad, 1 - self.beta_1, out=slots["work"])
         u *= self.beta_2
         xp.abs(grad, out=grad)
         xp.maximum(u, grad, out=u)

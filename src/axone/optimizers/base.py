@@ -76,6 +76,9 @@ class Optimizer:
 
     #: names of the per-parameter state arrays this optimizer keeps
     slot_names: tuple[str, ...] = ()
+    #: names of scratch arrays (parameter-sized, no state) an update step may
+    #: write into, so that a step allocates nothing of the parameters' size
+    work_names: tuple[str, ...] = ()
 
     def __init__(self, learning_rate=0.001, weight_decay: float | None = None,
                  clipnorm: float | None = None, clipvalue: float | None = None,
@@ -196,6 +199,7 @@ class Optimizer:
             )
         if self._size is None:
             self.slots = {name: xp.zeros(size, dtype=dtype) for name in self.slot_names}
+            self._work = {name: xp.empty(size, dtype=dtype) for name in self.work_names}
             self._init_slots()
             self._size = size
 
@@ -286,6 +290,7 @@ class Optimizer:
             if start < stop:
                 part = slice(start, stop)
                 slots = {name: slot[part] for name, slot in self.slots.items()}
+                slots.update({name: work[part] for name, work in self._work.items()})
                 self.update_step(grads[part], values[part], lr, slots)
         self.iterations += 1
 
@@ -313,7 +318,8 @@ class Optimizer:
         """Update `value` in place from `grad` (which may be overwritten).
 
         `lr` is a scalar of `value`'s dtype; `slots` maps each slot name to
-        the view of that state matching `value`.
+        the view of that state matching `value`, and each of `work_names` to
+        a scratch array of the same size.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement update_step().")
 

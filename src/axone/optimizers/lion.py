@@ -24,6 +24,7 @@ class Lion(Optimizer):
     """
 
     slot_names = ("momentum",)
+    work_names = ("work", "work_2")
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.99, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
@@ -34,8 +35,8 @@ class Lion(Optimizer):
 
     def update_step(self, grad, value, lr, slots):
         m = slots["momentum"]
-        step = xp.multiply(m, self.beta_1)  # m must survive to its own update below
-        step += (1 - self.beta_1) * grad
+        step = xp.multiply(m, self.beta_1, out=slots["work"])  # m is still needed below
+        step += xp.multiply(grad, 1 - self.beta_1, out=slots["work_2"])
         m *= self.beta_2
         grad *= 1 - self.beta_2
         m += grad

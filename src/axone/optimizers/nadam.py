@@ -28,6 +28,7 @@ class Nadam(Optimizer):
     """
 
     slot_names = ("momentum", "velocity")
+    work_names = ("work",)
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, **kwargs):
@@ -54,7 +55,7 @@ class Nadam(Optimizer):
         t = self.iterations + 1
         mu_t, mu_next = self._mu(t, dtype), self._mu(t + 1, dtype)
         prod = dtype(self._u_product)  # the scalars are in the parameters' dtype, as in Keras
-        work = xp.square(grad)  # the one temporary, reused below
+        work = xp.square(grad, out=slots["work"])
         work *= 1 - self.beta_2
         v *= self.beta_2
         v += work

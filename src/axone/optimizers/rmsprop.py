@@ -37,13 +37,14 @@ class RMSprop(Optimizer):
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.centered = bool(centered)
+        self.work_names = ("work",)
         self.slot_names = (("velocity",) + (("momentum",) if self.momentum > 0 else ())
                            + (("average_gradient",) if self.centered else ()))
 
     def update_step(self, grad, value, lr, slots):
         rho = self.rho
         v = slots["velocity"]
-        work = xp.square(grad)  # the one temporary, reused for the denominator
+        work = xp.square(grad, out=slots["work"])
         work *= 1 - rho
         v *= rho
         v += work
