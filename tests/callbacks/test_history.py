@@ -100,3 +100,20 @@ def test_each_fit_gets_a_new_history_starting_at_initial_epoch(data):
     assert second is not first and model.history is second
     assert second.epoch == [2, 3] and len(second.history["loss"]) == 2
     assert first.epoch == [0, 1]
+
+
+def test_keras2_batch_hook_names_are_called():
+    import numpy as np
+
+    import axone
+
+    seen = []
+
+    class Counter(axone.callbacks.Callback):
+        def on_batch_end(self, batch, logs=None):
+            seen.append((batch, sorted(logs)))
+
+    model = axone.Sequential([axone.layers.Input(shape=(2,)), axone.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((10, 2)), np.zeros(10), batch_size=4, verbose=0, callbacks=[Counter()])
+    assert seen == [(0, ["loss"]), (1, ["loss"]), (2, ["loss"])]

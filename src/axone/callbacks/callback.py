@@ -25,8 +25,17 @@ class Callback:
     def on_train_end(self, logs=None): ...
     def on_epoch_begin(self, epoch, logs=None): ...
     def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
+    def on_batch_begin(self, batch, logs=None):
+        """Keras 2 name of `on_train_batch_begin`."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Keras 2 name of `on_train_batch_end`."""
     def on_test_begin(self, logs=None): ...
     def on_test_end(self, logs=None): ...
     def on_test_batch_begin(self, batch, logs=None): ...
@@ -38,10 +47,13 @@ class Callback:
 
 
 _HOOKS = [name for name in vars(Callback) if name.startswith("on_")]
+_ALIASES = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}
 
 
 def _overrides(callback: Callback, hook: str) -> bool:
-    return getattr(type(callback), hook) is not getattr(Callback, hook)
+    def own(name):
+        return getattr(type(callback), name) is not getattr(Callback, name)
+    return own(hook) or (hook in _ALIASES and own(_ALIASES[hook]))
 
 
 class CallbackList:
@@ -62,19 +74,23 @@ class CallbackList:
                 callback.set_model(model)
             if params is not None:
                 callback.set_params(params)
-        self._by_hook = {hook: [c for c in self.callbacks if _overrides(c, hook)] for hook in _HOOKS}
+        self._by_hook = {hook: [getattr(c, hook) for c in self.callbacks if _overrides(c, hook)]
+                         for hook in _HOOKS}
+        for hook, methods in self._by_hook.items():
+            setattr(self, hook, _dispatcher(methods))
 
     def wants(self, hook: str) -> bool:
         """True if any callback implements `hook` (lets the loop skip building logs)."""
         return bool(self._by_hook[hook])
 
-    def __getattr__(self, hook: str):
-        if hook not in _HOOKS:
-            raise AttributeError(hook)
-        targets = self._by_hook[hook]
 
-        def call(*args, **kwargs):
-            for callback in targets:
-                getattr(callback, hook)(*args, **kwargs)
+def _dispatcher(methods: list):
+    """One function calling `methods` in order (a no-op when there are none)."""
+    if not methods:
+        return lambda *args, **kwargs: None
 
-        return call
+    def call(*args, **kwargs):
+        for method in methods:
+            method(*args, **kwargs)
+
+    return call
