@@ -65,6 +65,11 @@ class Mean(Metric):
         self.count = 0.0
 
     def update_state(self, values, sample_weight=None):
+        if sample_weight is None and getattr(values, "ndim", None) == 1:
+            # One value per sample, unweighted: the common case of every batch.
+            self.total += float(values.sum(dtype=np.float64))
+            self.count += values.shape[0]
+            return
         values, weights = reduce_to_samplewise_values(values, sample_weight, np.mean)
         self.total += float(np.sum(values))
         if weights is not None:
