@@ -1,0 +1,274 @@
+"""Runs the workers one after another and prints the side-by-side table.
+
+The benchmark scripts (`bench_mnist.py`, `bench_housing.py`) prepare the
+data and the network description, then call `run_benchmark`. It saves the
+data once, starts one fresh process per framework (`workers.py`), collects
+their JSON results, and prints one table: the seconds of the first epoch
+(where a framework traces or compiles), the median seconds of the later
+epochs, the test score, and axone's time divided by each peer's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+from workers import MLPSpec
+
+HERE = Path(__file__).resolve().parent
+REPO_SRC = HERE.parent / "src"
+
+FRAMEWORKS = ["axone", "keras-tf", "torch", "sklearn", "floor"]
+LABELS = {
+    "axone": "axone",
+    "keras-tf": "Keras 3 on TensorFlow",
+    "torch": "PyTorch training loop",
+    "sklearn": "scikit-learn MLP (sgd)",
+    "floor": "BLAS floor (matmul only)",
+}
+#: axone's epoch time must be at most this fraction of the peer's
+TIME_TARGETS = {"keras-tf": 0.25, "torch": 0.6}
+#: and its test accuracy within this of the peer's (classification)
+ACCURACY_TOLERANCE = 0.01
+
+
+def parse_args(description: str, default_epochs: int) -> argparse.Namespace:
+    """The command line shared by both benchmark scripts."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--epochs", type=int, default=default_epochs,
+                        help=f"epochs per framework (default {default_epochs}); the first one "
+                             "is reported apart, as warm-up")
+    parser.add_argument("--frameworks", default=",".join(FRAMEWORKS),
+                        help=f"comma-separated subset of {','.join(FRAMEWORKS)}")
+    parser.add_argument("--python", action="append", default=[], metavar="FRAMEWORK=PATH",
+                        help="interpreter for one framework's worker, e.g. "
+                             "keras-tf=/path/to/venv/bin/python (default: this interpreter)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for data, init and shuffling")
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds allowed to each worker (default 1800)")
+    parser.add_argument("--json", type=Path, help="also write every result to this JSON file")
+    parser.add_argument("--subset", type=int, metavar="N",
+                        help="train on the first N training samples only (a quick check)")
+    parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
+                        help="before each worker, wait up to SECONDS for the other processes "
+                             "to leave the CPUs idle (default 0: do not wait)")
+    args = parser.parse_args()
+    if args.epochs < 1:
+        parser.error(f"--epochs must be at least 1. Received: {args.epochs}")
+    args.frameworks = [f.strip() for f in args.frameworks.split(",") if f.strip()]
+    unknown = sorted(set(args.frameworks) - set(FRAMEWORKS))
+    if unknown:
+        parser.error(f"unknown framework(s) {unknown}; choose from {FRAMEWORKS}")
+    pythons = {}
+    for item in args.python:
+        name, sep, path = item.partition("=")
+        if not sep or name not in FRAMEWORKS:
+            parser.error(f"--python expects FRAMEWORK=PATH with FRAMEWORK in {FRAMEWORKS}. "
+                         f"Received: {item!r}")
+        pythons[name] = path
+    args.pythons = pythons
+    return args
+
+
+def machine_description() -> str:
+    """CPU model, core count, OS and Python, for the table's header."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}")
+
+
+def _cpu_times() -> tuple[int, int] | None:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (Linux)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """Fraction of all CPUs busy during the next `seconds` (None if unknown).
+
+    Measured while this process sleeps, so it is the load that other
+    processes put on the machine: a benchmark run beside a busy process
+    measures contention, not the framework.
+    """
+    before = _cpu_times()
+    time.sleep(seconds)
+    after = _cpu_times()
+    if before is None or after is None or after[1] == before[1]:
+        return None
+    return (after[0] - before[0]) / (after[1] - before[1])
+
+
+def wait_until_idle(limit: float, threshold: float = 0.1) -> float | None:
+    """Wait up to `limit` seconds for the CPUs to be less than `threshold` busy.
+
+    Returns the last busy fraction measured.
+    """
+    deadline = time.monotonic() + limit
+    busy = cpu_busy()
+    while busy is not None and busy > threshold and time.monotonic() < deadline:
+        busy = cpu_busy(2.0)
+    return busy
+
+
+def run_worker(name: str, python: str, data_path: Path, spec_path: Path, timeout: float) -> dict:
+    """Run one framework's worker in a fresh process; return its result dict."""
+    if not Path(python).exists():
+        return {"status": "not installed", "detail": f"no interpreter {python}"}
+    env = dict(os.environ)
+    if name == "axone":  # measure this checkout's library, installed or not
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_SRC), env.get("PYTHONPATH")]))
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with tempfile.TemporaryDirectory() as tmp:
+        result_path = Path(tmp) / "result.json"
+        command = [python, str(HERE / "workers.py"), name, str(data_path), str(spec_path),
+                   str(result_path)]
+        try:
+            done = subprocess.run(command, env=env, capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return {"status": "error", "detail": f"timed out after {timeout:.0f} s"}
+        if done.returncode != 0 or not result_path.exists():
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            return {"status": "error", "detail": lines[-1] if lines else f"exit {done.returncode}",
+                    "stderr": done.stderr[-4000:]}
+        return json.loads(result_path.read_text())
+
+
+def _later(seconds: list[float]) -> float:
+    """Median of the epochs after the first (the first epoch alone if there is one)."""
+    return statistics.median(seconds[1:]) if len(seconds) > 1 else seconds[0]
+
+
+def format_table(spec: MLPSpec, results: dict[str, dict]) -> str:
+    """The side-by-side table; ratios are axone's time over each peer's."""
+    metric = "test accuracy" if spec.classification else "test MSE"
+    later = "later epochs s" if spec.epochs > 1 else "(one epoch) s"
+    header = (f"{'framework':<27}{'first epoch s':>14}{later:>16}{metric:>15}{'axone/peer':>12}"
+              f"{'busy before':>13}")
+    lines = [header, "-" * len(header)]
+    axone = results.get("axone", {})
+    axone_time = _later(axone["epoch_seconds"]) if axone.get("status") == "ok" else None
+    for name, result in results.items():
+        label = LABELS[name]
+        if result["status"] != "ok":
+            lines.append(f"{label:<27}  {result['status']}: {result.get('detail', '')}")
+            continue
+        seconds = result["epoch_seconds"]
+        score = result.get("test_metric")
+        score_text = "-" if score is None else f"{score:.4f}"
+        if name == "axone" or axone_time is None:
+            ratio = "" if name == "axone" else "n/a"
+        else:
+            ratio = f"{axone_time / _later(seconds):.2f}"
+        busy = result.get("cpu_busy_before")
+        busy_text = "n/a" if busy is None else f"{busy:.0%}"
+        lines.append(f"{label:<27}{seconds[0]:>14.3f}{_later(seconds):>16.3f}"
+                     f"{score_text:>15}{ratio:>12}{busy_text:>13}")
+    lines.append("")
+    lines.append("busy before: share of the CPUs used by other processes in the second "
+                 "before the worker started;")
+    lines.append("above a few percent, the timings of that row include contention.")
+    lines.append("")
+    for name, result in results.items():
+        if result["status"] == "ok":
+            lines.append(f"{LABELS[name]}: {result.get('version', '')}")
+    return "\n".join(lines)
+
+
+def format_targets(spec: MLPSpec, results: dict[str, dict]) -> str:
+    """Check axone against the speed targets and the peers' test scores."""
+    axone = results.get("axone", {})
+    if axone.get("status") != "ok":
+        return "targets: axone did not run"
+    lines = []
+    axone_time = _later(axone["epoch_seconds"])
+    for name, target in TIME_TARGETS.items():
+        peer = results.get(name, {})
+        if peer.get("status") != "ok":
+            continue
+        ratio = axone_time / _later(peer["epoch_seconds"])
+        verdict = "met" if ratio <= target else "NOT met"
+        lines.append(f"target axone/{name} epoch <= {target}: {ratio:.2f}, {verdict}")
+    if spec.classification:
+        for name in ("keras-tf", "torch", "sklearn"):
+            peer = results.get(name, {})
+            if peer.get("status") != "ok":
+                continue
+            gap = axone["test_metric"] - peer["test_metric"]
+            verdict = "met" if gap >= -ACCURACY_TOLERANCE else "NOT met"
+            lines.append(f"target accuracy not below {name}'s by more than "
+                         f"{ACCURACY_TOLERANCE * 100:.0f} point: {gap * 100:+.2f} points, {verdict}")
+    floor = results.get("floor", {})
+    if floor.get("status") == "ok":
+        lines.append(f"axone/floor: {axone_time / _later(floor['epoch_seconds']):.2f} "
+                     "(time of axone's epoch over its matrix products alone)")
+    return "\n".join(lines)
+
+
+def run_benchmark(title: str, spec: MLPSpec, data: dict[str, np.ndarray], source: str,
+                  args: argparse.Namespace) -> int:
+    """Run every requested framework, print the table; return the exit status.
+
+    Args:
+        title: the table's first line.
+        spec: the network and its training.
+        data: `x_train`, `y_train`, `x_test`, `y_test`, already preprocessed.
+        source: where the data came from (printed).
+        args: from `parse_args`.
+
+    Returns:
+        0, or 1 if any worker failed (a framework that is not installed is
+        not a failure).
+    """
+    print(title)
+    print(f"data: {source}; {len(data['x_train']):,} training and {len(data['x_test']):,} "
+          "test samples")
+    print(f"machine: {machine_description()}")
+    print(flush=True)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="axone-bench-") as tmp:
+        data_path = Path(tmp) / "data.npz"
+        spec_path = Path(tmp) / "spec.json"
+        np.savez(data_path, **data)
+        spec_path.write_text(json.dumps(asdict(spec)))
+        for name in args.frameworks:
+            python = args.pythons.get(name, sys.executable)
+            busy = wait_until_idle(args.wait_idle)
+            print(f"  {name:<9} ...", end=" ", file=sys.stderr, flush=True)
+            start = time.perf_counter()
+            results[name] = run_worker(name, python, data_path, spec_path, args.timeout)
+            results[name]["cpu_busy_before"] = busy
+            print(f"{results[name]['status']} ({time.perf_counter() - start:.0f} s)",
+                  file=sys.stderr, flush=True)
+            if results[name]["status"] == "error" and results[name].get("stderr"):
+                print(results[name]["stderr"], file=sys.stderr)
+    print(format_table(spec, results))
+    print()
+    print(format_targets(spec, results))
+    if args.json:
+        args.json.write_text(json.dumps({"title": title, "source": source,
+                                         "machine": machine_description(),
+                                         "results": results}, indent=2))
+    return 1 if any(r["status"] == "error" for r in results.values()) else 0
