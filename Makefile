@@ -1,22 +1,76 @@
-# Quick start: `make demo` and `make test`. Both create .venv themselves.
+# Quick start: `make demo` and `make test`. Each creates (or refreshes) .venv itself;
+# a fresh machine needs only Python >= 3.10 and make.
 PYTHON ?= python3
+PIP_FLAGS ?= --quiet
+
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+# Optional, slow: peers for the benchmarks and for the Keras-reference tests.
+BENCH_VENV := .venv-bench
+COMPARE_VENV := .venv-compare
+# A CPU build of PyTorch; elsewhere, pick a CPU-only index with TORCH_PIP_ARGS="--index-url ...".
+TORCH_SPEC ?= torch==2.13.0
+TORCH_PIP_ARGS ?=
+BENCH_ARGS ?=
 
-$(STAMP): pyproject.toml
+.PHONY: help demo test bench compare clean check-python
+
+help:
+	@echo "make demo     train the course's networks on small data (under a minute)"
+	@echo "make test     run the test suite"
+	@echo "make bench    optional, slow: axone vs Keras/TensorFlow, PyTorch, scikit-learn"
+	@echo "              (installs the peers into $(BENCH_VENV); see benchmarks/README.md)"
+	@echo "make compare  optional: the tests that compare with Keras, on its torch backend"
+	@echo "make clean    remove the virtual environments and build files"
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "axone needs Python >= 3.10; found " + sys.version.split()[0] + " (set PYTHON=...)")'
+
+# A virtual environment is (re)made when pyproject.toml changes.
+$(VENV)/.base: pyproject.toml | check-python
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e .
+	touch $@
 
-demo: $(STAMP)
+$(VENV)/.test: $(VENV)/.base
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[test]"
+	touch $@
+
+demo: $(VENV)/.base
 	$(BIN)/python examples/demo.py
 
-test: $(STAMP)
+test: $(VENV)/.test
 	$(BIN)/python -m pytest -q
 
+$(BENCH_VENV)/.installed: pyproject.toml | check-python
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) -e . tensorflow keras scikit-learn pyinstrument
+	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
+	touch $@
+
+# Each framework trains in a fresh process; every worker first waits (up to
+# a minute) for the CPUs to be idle. Set AXONE_DATASETS for the real data.
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python benchmarks/bench_mnist.py --wait-idle 60 $(BENCH_ARGS)
+	$(BENCH_VENV)/bin/python benchmarks/bench_housing.py --wait-idle 60 $(BENCH_ARGS)
+
+$(COMPARE_VENV)/.installed: pyproject.toml | check-python
+	$(PYTHON) -m venv $(COMPARE_VENV)
+	$(COMPARE_VENV)/bin/python -m pip install $(PIP_FLAGS) --upgrade pip
+	$(COMPARE_VENV)/bin/python -m pip install $(PIP_FLAGS) -e ".[test]" keras
+	$(COMPARE_VENV)/bin/python -m pip install $(PIP_FLAGS) $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
+	touch $@
+
+# The tests that check axone against Keras itself import it with
+# pytest.importorskip("keras"): they skip under `make test` and run here.
+compare: $(COMPARE_VENV)/.installed
+	@files="$$(grep -rlE 'importorskip\(.keras.\)' tests)"; \
+	if [ -z "$$files" ]; then echo "no test imports keras: nothing to compare"; exit 1; fi; \
+	echo KERAS_BACKEND=torch pytest $$files; \
+	KERAS_BACKEND=torch $(COMPARE_VENV)/bin/python -m pytest -q -rs $$files
+
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) $(COMPARE_VENV) build *.egg-info src/*.egg-info
