@@ -29,9 +29,10 @@ from workers import MLPSpec
 HERE = Path(__file__).resolve().parent
 REPO_SRC = HERE.parent / "src"
 
-FRAMEWORKS = ["axone", "keras-tf", "torch", "sklearn", "floor"]
+FRAMEWORKS = ["axone", "axone-1thread", "keras-tf", "torch", "sklearn", "floor"]
 LABELS = {
     "axone": "axone",
+    "axone-1thread": "axone, 1 BLAS thread",
     "keras-tf": "Keras 3 on TensorFlow",
     "torch": "PyTorch training loop",
     "sklearn": "scikit-learn MLP (sgd)",
@@ -137,8 +138,11 @@ def run_worker(name: str, python: str, data_path: Path, spec_path: Path, timeout
     if not Path(python).exists():
         return {"status": "not installed", "detail": f"no interpreter {python}"}
     env = dict(os.environ)
-    if name == "axone":  # measure this checkout's library, installed or not
+    if name.startswith("axone"):  # measure this checkout's library, installed or not
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_SRC), env.get("PYTHONPATH")]))
+    if name == "axone-1thread":  # the same run with NumPy's BLAS on one thread
+        name = "axone"
+        env.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with tempfile.TemporaryDirectory() as tmp:
         result_path = Path(tmp) / "result.json"
