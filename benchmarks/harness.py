@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -97,22 +98,45 @@ def machine_description() -> str:
 
 
 def _cpu_times() -> tuple[int, int] | None:
-    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (Linux)."""
+    """(busy, total) clock ticks of all CPUs since boot, from /proc/stat (Linux)."""
     try:
-        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        line = Path("/proc/stat").read_text().split("\n", 1)[0]
+        fields = [int(v) for v in line.split()[1:9]]  # guest time is already in user time
     except (OSError, ValueError):
         return None
     idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
     return sum(fields) - idle, sum(fields)
 
 
-def cpu_busy(seconds: float = 1.0) -> float | None:
-    """Fraction of all CPUs busy during the next `seconds` (None if unknown).
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
-    Measured while this process sleeps, so it is the load that other
-    processes put on the machine: a benchmark run beside a busy process
-    measures contention, not the framework.
+
+class OtherLoad:
+    """Share of the CPUs that processes other than ours used during a block.
+
+    The machine's busy time (from /proc/stat) minus the CPU time of our
+    finished child processes, over the machine's total time: near 0 on an
+    idle machine; on 2 cores, 0.5 means another process held a whole core,
+    and the timings of that block measure contention as much as the framework.
     """
+
+    def __enter__(self):
+        self._cpu, self._ours = _cpu_times(), _children_cpu_seconds()
+        self.share: float | None = None
+        return self
+
+    def __exit__(self, *exc):
+        end = _cpu_times()
+        if self._cpu is not None and end is not None and end[1] > self._cpu[1]:
+            ours = (_children_cpu_seconds() - self._ours) * os.sysconf("SC_CLK_TCK")
+            self.share = max(0.0, (end[0] - self._cpu[0] - ours) / (end[1] - self._cpu[1]))
+        return False
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """Fraction of all CPUs busy during the next `seconds` (None if unknown)."""
     before = _cpu_times()
     time.sleep(seconds)
     after = _cpu_times()
@@ -121,16 +145,13 @@ def cpu_busy(seconds: float = 1.0) -> float | None:
     return (after[0] - before[0]) / (after[1] - before[1])
 
 
-def wait_until_idle(limit: float, threshold: float = 0.1) -> float | None:
-    """Wait up to `limit` seconds for the CPUs to be less than `threshold` busy.
-
-    Returns the last busy fraction measured.
-    """
+def wait_until_idle(limit: float, threshold: float = 0.1) -> None:
+    """Wait up to `limit` seconds for the CPUs to be less than `threshold` busy."""
     deadline = time.monotonic() + limit
-    busy = cpu_busy()
-    while busy is not None and busy > threshold and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
         busy = cpu_busy(2.0)
-    return busy
+        if busy is None or busy <= threshold:
+            return
 
 
 def run_worker(name: str, python: str, data_path: Path, spec_path: Path, timeout: float) -> dict:
@@ -170,7 +191,7 @@ def format_table(spec: MLPSpec, results: dict[str, dict]) -> str:
     metric = "test accuracy" if spec.classification else "test MSE"
     later = "later epochs s" if spec.epochs > 1 else "(one epoch) s"
     header = (f"{'framework':<27}{'first epoch s':>14}{later:>16}{metric:>15}{'axone/peer':>12}"
-              f"{'busy before':>13}")
+              f"{'other load':>12}")
     lines = [header, "-" * len(header)]
     axone = results.get("axone", {})
     axone_time = _later(axone["epoch_seconds"]) if axone.get("status") == "ok" else None
@@ -186,14 +207,14 @@ def format_table(spec: MLPSpec, results: dict[str, dict]) -> str:
             ratio = "" if name == "axone" else "n/a"
         else:
             ratio = f"{axone_time / _later(seconds):.2f}"
-        busy = result.get("cpu_busy_before")
-        busy_text = "n/a" if busy is None else f"{busy:.0%}"
+        load = result.get("other_load")
+        load_text = "n/a" if load is None else f"{load:.0%}"
         lines.append(f"{label:<27}{seconds[0]:>14.3f}{_later(seconds):>16.3f}"
-                     f"{score_text:>15}{ratio:>12}{busy_text:>13}")
+                     f"{score_text:>15}{ratio:>12}{load_text:>12}")
     lines.append("")
-    lines.append("busy before: share of the CPUs used by other processes in the second "
-                 "before the worker started;")
-    lines.append("above a few percent, the timings of that row include contention.")
+    lines.append("other load: share of the CPUs used by other processes while the row ran; "
+                 "above a few")
+    lines.append("percent, that row's times include contention for the cores.")
     lines.append("")
     for name, result in results.items():
         if result["status"] == "ok":
@@ -259,11 +280,13 @@ def run_benchmark(title: str, spec: MLPSpec, data: dict[str, np.ndarray], source
         spec_path.write_text(json.dumps(asdict(spec)))
         for name in args.frameworks:
             python = args.pythons.get(name, sys.executable)
-            busy = wait_until_idle(args.wait_idle)
-            print(f"  {name:<9} ...", end=" ", file=sys.stderr, flush=True)
+            if args.wait_idle:
+                wait_until_idle(args.wait_idle)
+            print(f"  {name:<13} ...", end=" ", file=sys.stderr, flush=True)
             start = time.perf_counter()
-            results[name] = run_worker(name, python, data_path, spec_path, args.timeout)
-            results[name]["cpu_busy_before"] = busy
+            with OtherLoad() as load:
+                results[name] = run_worker(name, python, data_path, spec_path, args.timeout)
+            results[name]["other_load"] = load.share
             print(f"{results[name]['status']} ({time.perf_counter() - start:.0f} s)",
                   file=sys.stderr, flush=True)
             if results[name]["status"] == "error" and results[name].get("stderr"):
