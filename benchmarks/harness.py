@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from workers import MLPSpec
+
+try:
+    import resource
+except ImportError:  # not on Windows: the "other load" column then reads n/a
+    resource = None
 
 HERE = Path(__file__).resolve().parent
 REPO_SRC = HERE.parent / "src"
@@ -104,6 +108,8 @@ def machine_description() -> str:
 
 def _cpu_times() -> tuple[int, int] | None:
     """(busy, total) clock ticks of all CPUs since boot, from /proc/stat (Linux)."""
+    if resource is None:
+        return None
     try:
         line = Path("/proc/stat").read_text().split("\n", 1)[0]
         fields = [int(v) for v in line.split()[1:9]]  # guest time is already in user time
