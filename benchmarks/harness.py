@@ -198,17 +198,26 @@ def _later(seconds: list[float]) -> float:
 
 
 def _fastest(runs: list[dict]) -> dict:
-    """The successful run with the fastest later epochs (contention only ever slows a run)."""
+    """The successful run with the fastest later epochs (contention only ever slows a run).
+
+    With several runs, it also records every run's later-epoch median
+    (`round_seconds`), so that the table can show their spread.
+    """
     ok = [run for run in runs if run["status"] == "ok"]
-    return min(ok, key=lambda run: _later(run["epoch_seconds"])) if ok else runs[-1]
+    if not ok:
+        return runs[-1]
+    best = dict(min(ok, key=lambda run: _later(run["epoch_seconds"])))
+    best["round_seconds"] = [_later(run["epoch_seconds"]) for run in ok]
+    return best
 
 
 def format_table(spec: MLPSpec, results: dict[str, dict]) -> str:
     """The side-by-side table; ratios are axone's time over each peer's."""
     metric = "test accuracy" if spec.classification else "test MSE"
     later = "later epochs s" if spec.epochs > 1 else "(one epoch) s"
+    rounds = max(len(r.get("round_seconds", [])) for r in results.values())
     header = (f"{'framework':<27}{'first epoch s':>14}{later:>16}{metric:>15}{'axone/peer':>12}"
-              f"{'other load':>12}")
+              f"{'other load':>12}" + (f"{'all rounds s':>16}" if rounds > 1 else ""))
     lines = [header, "-" * len(header)]
     axone = results.get("axone", {})
     axone_time = _later(axone["epoch_seconds"]) if axone.get("status") == "ok" else None
@@ -226,12 +235,18 @@ def format_table(spec: MLPSpec, results: dict[str, dict]) -> str:
             ratio = f"{axone_time / _later(seconds):.2f}"
         load = result.get("other_load")
         load_text = "n/a" if load is None else f"{load:.0%}"
+        spread = ""
+        if rounds > 1:
+            spread = "{:.3f}-{:.3f}".format(min(result["round_seconds"]), max(result["round_seconds"]))
         lines.append(f"{label:<27}{seconds[0]:>14.3f}{_later(seconds):>16.3f}"
-                     f"{score_text:>15}{ratio:>12}{load_text:>12}")
+                     f"{score_text:>15}{ratio:>12}{load_text:>12}"
+                     + (f"{spread:>16}" if rounds > 1 else ""))
     lines.append("")
     lines.append("other load: share of the CPUs used by other processes while the row ran; "
                  "above a few")
     lines.append("percent, that row's times include contention for the cores.")
+    if rounds > 1:
+        lines.append("all rounds: the lowest and highest later-epoch medians over the rounds.")
     lines.append("")
     for name, result in results.items():
         if result["status"] == "ok":
