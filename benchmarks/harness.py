@@ -267,7 +267,7 @@ def format_targets(spec: MLPSpec, results: dict[str, dict]) -> str:
             continue
         ratio = axone_time / _later(peer["epoch_seconds"])
         verdict = "met" if ratio <= target else "NOT met"
-        lines.append(f"target axone/{name} epoch <= {target}: {ratio:.2f}, {verdict}")
+        lines.append(f"target axone/{name} epoch <= {target}: {ratio:.3f}, {verdict}")
     if spec.classification:
         for name in ("keras-tf", "torch", "sklearn"):
             peer = results.get(name, {})
