@@ -61,8 +61,8 @@ def parse_args(description: str, default_epochs: int) -> argparse.Namespace:
                         help="interpreter for one framework's worker, e.g. "
                              "keras-tf=/path/to/venv/bin/python (default: this interpreter)")
     parser.add_argument("--rounds", type=int, default=1,
-                        help="run every framework this many times, in turn, and keep each "
-                             "one's fastest run (default 1)")
+                        help="run every framework this many times, in turn, and report "
+                             "medians over the rounds (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed for data, init and shuffling")
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds allowed to each worker (default 1800)")
@@ -197,89 +197,96 @@ def _later(seconds: list[float]) -> float:
     return statistics.median(seconds[1:]) if len(seconds) > 1 else seconds[0]
 
 
-def _fastest(runs: list[dict]) -> dict:
-    """The successful run with the fastest later epochs (contention only ever slows a run).
+def summarize(runs: dict[str, list[dict]]) -> dict[str, dict]:
+    """One row per framework from its runs (one per round).
 
-    With several runs, it also records every run's later-epoch median
-    (`round_seconds`), so that the table can show their spread.
+    Times are medians over the rounds. The ratio axone/peer is the median,
+    over the rounds, of axone's later-epoch time divided by the peer's in
+    the same round: frameworks of one round run minutes apart, so a machine
+    whose speed drifts over a longer time (as a shared virtual machine's
+    does) shifts both sides of each ratio alike. "other load" is the
+    largest share seen in any round.
     """
-    ok = [run for run in runs if run["status"] == "ok"]
-    if not ok:
-        return runs[-1]
-    best = dict(min(ok, key=lambda run: _later(run["epoch_seconds"])))
-    best["round_seconds"] = [_later(run["epoch_seconds"]) for run in ok]
-    return best
+    axone = runs.get("axone", [])
+    rows = {}
+    for name, found in runs.items():
+        ok = [run for run in found if run["status"] == "ok"]
+        if not ok:
+            rows[name] = found[-1]
+            continue
+        later = [_later(run["epoch_seconds"]) for run in ok]
+        loads = [run["other_load"] for run in ok if run.get("other_load") is not None]
+        scores = [run["test_metric"] for run in ok if run.get("test_metric") is not None]
+        paired = [_later(a["epoch_seconds"]) / _later(p["epoch_seconds"])
+                  for a, p in zip(axone, found) if a["status"] == p["status"] == "ok"]
+        rows[name] = {
+            "status": "ok",
+            "version": ok[0].get("version", ""),
+            "first": statistics.median(run["epoch_seconds"][0] for run in ok),
+            "later": statistics.median(later),
+            "round_later": later,
+            "test_metric": statistics.median(scores) if scores else None,
+            "other_load": max(loads) if loads else None,
+            "ratio": statistics.median(paired) if paired and name != "axone" else None,
+        }
+    return rows
 
 
-def format_table(spec: MLPSpec, results: dict[str, dict]) -> str:
+def format_table(spec: MLPSpec, rows: dict[str, dict]) -> str:
     """The side-by-side table; ratios are axone's time over each peer's."""
     metric = "test accuracy" if spec.classification else "test MSE"
     later = "later epochs s" if spec.epochs > 1 else "(one epoch) s"
-    rounds = max(len(r.get("round_seconds", [])) for r in results.values())
+    rounds = max(len(row.get("round_later", [])) for row in rows.values())
     header = (f"{'framework':<27}{'first epoch s':>14}{later:>16}{metric:>15}{'axone/peer':>12}"
-              f"{'other load':>12}" + (f"{'all rounds s':>16}" if rounds > 1 else ""))
+              f"{'other load':>12}" + (f"{'rounds range s':>16}" if rounds > 1 else ""))
     lines = [header, "-" * len(header)]
-    axone = results.get("axone", {})
-    axone_time = _later(axone["epoch_seconds"]) if axone.get("status") == "ok" else None
-    for name, result in results.items():
+    for name, row in rows.items():
         label = LABELS[name]
-        if result["status"] != "ok":
-            lines.append(f"{label:<27}  {result['status']}: {result.get('detail', '')}")
+        if row["status"] != "ok":
+            lines.append(f"{label:<27}  {row['status']}: {row.get('detail', '')}")
             continue
-        seconds = result["epoch_seconds"]
-        score = result.get("test_metric")
-        score_text = "-" if score is None else f"{score:.4f}"
-        if name == "axone" or axone_time is None:
-            ratio = "" if name == "axone" else "n/a"
-        else:
-            ratio = f"{axone_time / _later(seconds):.2f}"
-        load = result.get("other_load")
-        load_text = "n/a" if load is None else f"{load:.0%}"
-        spread = ""
-        if rounds > 1:
-            spread = "{:.3f}-{:.3f}".format(min(result["round_seconds"]), max(result["round_seconds"]))
-        lines.append(f"{label:<27}{seconds[0]:>14.3f}{_later(seconds):>16.3f}"
-                     f"{score_text:>15}{ratio:>12}{load_text:>12}"
-                     + (f"{spread:>16}" if rounds > 1 else ""))
+        score = "-" if row["test_metric"] is None else f"{row['test_metric']:.4f}"
+        ratio = "" if name == "axone" else ("n/a" if row["ratio"] is None else f"{row['ratio']:.2f}")
+        load = "n/a" if row["other_load"] is None else f"{row['other_load']:.0%}"
+        spread = "{:.3f}-{:.3f}".format(min(row["round_later"]), max(row["round_later"]))
+        lines.append(f"{label:<27}{row['first']:>14.3f}{row['later']:>16.3f}{score:>15}"
+                     f"{ratio:>12}{load:>12}" + (f"{spread:>16}" if rounds > 1 else ""))
     lines.append("")
-    lines.append("other load: share of the CPUs used by other processes while the row ran; "
-                 "above a few")
-    lines.append("percent, that row's times include contention for the cores.")
+    lines.append("other load: share of the CPUs used by other processes while the row ran "
+                 "(the largest")
+    lines.append("over the rounds); above a few percent, that row's times include contention.")
     if rounds > 1:
-        lines.append("all rounds: the lowest and highest later-epoch medians over the rounds.")
+        lines.append("rounds range: the lowest and highest later-epoch medians over the rounds.")
     lines.append("")
-    for name, result in results.items():
-        if result["status"] == "ok":
-            lines.append(f"{LABELS[name]}: {result.get('version', '')}")
+    for name, row in rows.items():
+        if row["status"] == "ok":
+            lines.append(f"{LABELS[name]}: {row['version']}")
     return "\n".join(lines)
 
 
-def format_targets(spec: MLPSpec, results: dict[str, dict]) -> str:
+def format_targets(spec: MLPSpec, rows: dict[str, dict]) -> str:
     """Check axone against the speed targets and the peers' test scores."""
-    axone = results.get("axone", {})
+    axone = rows.get("axone", {})
     if axone.get("status") != "ok":
         return "targets: axone did not run"
     lines = []
-    axone_time = _later(axone["epoch_seconds"])
     for name, target in TIME_TARGETS.items():
-        peer = results.get(name, {})
-        if peer.get("status") != "ok":
-            continue
-        ratio = axone_time / _later(peer["epoch_seconds"])
-        verdict = "met" if ratio <= target else "NOT met"
-        lines.append(f"target axone/{name} epoch <= {target}: {ratio:.3f}, {verdict}")
+        ratio = rows.get(name, {}).get("ratio")
+        if ratio is not None:
+            verdict = "met" if ratio <= target else "NOT met"
+            lines.append(f"target axone/{name} epoch <= {target}: {ratio:.3f}, {verdict}")
     if spec.classification:
         for name in ("keras-tf", "torch", "sklearn"):
-            peer = results.get(name, {})
+            peer = rows.get(name, {})
             if peer.get("status") != "ok":
                 continue
             gap = axone["test_metric"] - peer["test_metric"]
             verdict = "met" if gap >= -ACCURACY_TOLERANCE else "NOT met"
             lines.append(f"target accuracy not below {name}'s by more than "
                          f"{ACCURACY_TOLERANCE * 100:.0f} point: {gap * 100:+.2f} points, {verdict}")
-    floor = results.get("floor", {})
-    if floor.get("status") == "ok":
-        lines.append(f"axone/floor: {axone_time / _later(floor['epoch_seconds']):.2f} "
+    floor = rows.get("floor", {})
+    if floor.get("ratio") is not None:
+        lines.append(f"axone/floor: {floor['ratio']:.2f} "
                      "(time of axone's epoch over its matrix products alone)")
     return "\n".join(lines)
 
@@ -304,8 +311,8 @@ def run_benchmark(title: str, spec: MLPSpec, data: dict[str, np.ndarray], source
           "test samples")
     print(f"machine: {machine_description()}")
     if args.rounds > 1:
-        print(f"each framework ran {args.rounds} times, in turn; each row is its run with the "
-              "fastest later epochs")
+        print(f"each framework ran {args.rounds} times, in turn; times are medians over the "
+              "rounds, axone/peer the median of the ratios within each round")
     print(flush=True)
     runs: dict[str, list[dict]] = {name: [] for name in args.frameworks}
     with tempfile.TemporaryDirectory(prefix="axone-bench-") as tmp:
@@ -330,12 +337,12 @@ def run_benchmark(title: str, spec: MLPSpec, data: dict[str, np.ndarray], source
                       file=sys.stderr, flush=True)
                 if result["status"] == "error" and result.get("stderr"):
                     print(result["stderr"], file=sys.stderr)
-    results = {name: _fastest(found) for name, found in runs.items()}
-    print(format_table(spec, results))
+    rows = summarize(runs)
+    print(format_table(spec, rows))
     print()
-    print(format_targets(spec, results))
+    print(format_targets(spec, rows))
     if args.json:
         args.json.write_text(json.dumps({"title": title, "source": source,
                                          "machine": machine_description(),
-                                         "results": results, "all_runs": runs}, indent=2))
-    return 1 if any(r["status"] == "error" for r in results.values()) else 0
+                                         "rows": rows, "runs": runs}, indent=2))
+    return 1 if any(run["status"] == "error" for found in runs.values() for run in found) else 0
