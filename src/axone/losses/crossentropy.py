@@ -199,6 +199,17 @@ def sparse_labels(y_true, y_pred_shape: tuple, axis: int = -1) -> xp.ndarray:
     return labels
 
 
+_ROWS: dict[int, xp.ndarray] = {}
+
+
+def _row_indices(n: int) -> xp.ndarray:
+    """`arange(n)`, cached: the training step indexes every batch's rows with it."""
+    rows = _ROWS.get(n)
+    if rows is None:
+        rows = _ROWS[n] = xp.arange(n)
+    return rows
+
+
 def _one_hot(labels, n_classes, dtype):
     return (labels[..., None] == xp.arange(n_classes)).astype(dtype)
 
@@ -392,23 +403,28 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def value_and_gradient(self, y_true, y_pred, sample_weight=None, fused=False, scale=1.0,
                            with_gradient=True):
         factor = self._row_factors(y_pred, sample_weight)
-        if factor is None or self.from_logits or self.axis != -1 or y_true.ndim != 1:
+        if (factor is None or not fused or self.from_logits or self.axis != -1
+                or y_true.ndim != 1):
             return super().value_and_gradient(y_true, y_pred, sample_weight, fused, scale, with_gradient)
-        # Softmax rows sum to 1, so Keras's renormalisation is skipped here.
-        rows = xp.arange(y_pred.shape[0])
+        # The training step's shortcut: softmax rows sum to 1, so Keras's
+        # renormalisation is a no-op; the gradient is p - onehot(label).
+        rows = _row_indices(y_pred.shape[0])
         low, high = _clip_bounds()
-        log_picked = xp.log(xp.clip(y_pred[rows, y_true], low, high))
-        if xp.ndim(factor):
-            value = -float(xp.sum(log_picked * factor[:, 0]))
-        else:
-            value = -float(xp.sum(log_picked)) * factor
+        log_picked = xp.log(xp.minimum(xp.maximum(y_pred[rows, y_true], low), high))
+        if xp.ndim(factor):  # per-sample weights: a column of factors
+            value = -float(log_picked @ factor[:, 0])
+            if not with_gradient:
+                return value, None
+            factor = factor * scale
+            grad = y_pred * factor
+            grad[rows, y_true] -= factor[:, 0]
+            return value, grad
+        value = -float(log_picked.sum()) * factor
         if not with_gradient:
             return value, None
-        if not fused:
-            return value, super().value_and_gradient(y_true, y_pred, sample_weight, False, scale)[1]
-        factor = factor * scale
-        grad = y_pred * factor  # p - onehot(label), scaled row by row
-        grad[rows, y_true] -= factor[:, 0] if xp.ndim(factor) else factor
+        factor *= scale
+        grad = y_pred * y_pred.dtype.type(factor)
+        grad[rows, y_true] -= factor
         return value, grad
 
     def check_targets(self, y_true, output_shape):

@@ -65,6 +65,11 @@ class Mean(Metric):
         self.count = 0.0
 
     def update_state(self, values, sample_weight=None):
+        if isinstance(values, float) and isinstance(sample_weight, (int, float)):
+            # One scalar with a scalar weight: the loss of a batch, weighted by its size.
+            self.total += values * sample_weight
+            self.count += sample_weight
+            return
         if sample_weight is None and getattr(values, "ndim", None) == 1:
             # One value per sample, unweighted: the common case of every batch.
             self.total += float(values.sum(dtype=np.float64))
