@@ -7,6 +7,7 @@ real data (only the numbers differ).
 
 from __future__ import annotations
 
+import gzip
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,6 +18,24 @@ import numpy as np
 def datasets_dir() -> Path | None:
     path = os.environ.get("AXONE_DATASETS")
     return Path(path) if path and Path(path).is_dir() else None
+
+
+def real_mnist():
+    """`(x_train, y_train), (x_test, y_test)` from `$AXONE_DATASETS/mnist`, or None.
+
+    The files are the four gzip-compressed IDX files; only their headers'
+    sizes are relied on (see the datasets README).
+    """
+    root = datasets_dir()
+    if root is None or not (root / "mnist").is_dir():
+        return None
+
+    def read(name: str, header: int, shape: tuple) -> np.ndarray:
+        with gzip.open(root / "mnist" / f"{name}.gz", "rb") as f:
+            return np.frombuffer(f.read(), dtype=np.uint8, offset=header).reshape(shape)
+
+    return ((read("train-images-idx3-ubyte", 16, (-1, 28, 28)), read("train-labels-idx1-ubyte", 8, (-1,))),
+            (read("t10k-images-idx3-ubyte", 16, (-1, 28, 28)), read("t10k-labels-idx1-ubyte", 8, (-1,))))
 
 
 def synthetic_mnist(n: int, seed: int = 0):
