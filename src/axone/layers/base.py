@@ -153,7 +153,7 @@ class Layer:
         weights = list(weights)
         if len(weights) != len(own):
             raise ValueError(
-                f"Layer {self.name!r} expects {len(own)} weight arrays "
+                f"{type(self).__name__} {self.name!r} expects {len(own)} weight arrays "
                 f"({', '.join(str(w.shape) for w in own) or 'none'}), "
                 f"but received {len(weights)}."
             )
@@ -161,7 +161,7 @@ class Layer:
         for variable, array in zip(own, arrays):
             if array.shape != variable.shape:
                 raise ValueError(
-                    f"Layer {self.name!r}: weight {variable.name!r} has shape "
+                    f"{type(self).__name__} {self.name!r}: weight {variable.path!r} has shape "
                     f"{variable.shape}, but the provided array has shape {array.shape}."
                 )
         for variable, array in zip(own, arrays):

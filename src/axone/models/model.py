@@ -37,6 +37,16 @@ def _flatten_structure(value: Any, what: str) -> tuple[list, str, list | None]:
     )
 
 
+def _unique(variables) -> list:
+    """The variables in order, each once (a layer shared by two nodes lists its weights once)."""
+    seen, result = set(), []
+    for variable in variables:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            result.append(variable)
+    return result
+
+
 class Model(Trainer, Layer):
     """A trainable graph of layers.
 
@@ -154,51 +164,18 @@ class Model(Trainer, Layer):
 
     @property
     def weights(self):
-        seen, result = set(), []
-        for layer in self.layers:
-            for variable in layer.weights:
-                if id(variable) not in seen:
-                    seen.add(id(variable))
-                    result.append(variable)
-        return result
+        return _unique(v for layer in self.layers for v in layer.weights)
 
     @property
     def trainable_weights(self):
         if not self.trainable:
             return []
-        seen, result = set(), []
-        for layer in self.layers:
-            for variable in layer.trainable_weights:
-                if id(variable) not in seen:
-                    seen.add(id(variable))
-                    result.append(variable)
-        return result
+        return _unique(v for layer in self.layers for v in layer.trainable_weights)
 
     @property
     def non_trainable_weights(self):
         trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.weights if id(v) not in trainable]
-
-    def get_weights(self) -> list[xp.ndarray]:
-        return [v.numpy() for v in self.weights]
-
-    def set_weights(self, weights) -> None:
-        """Set every weight; shapes are all checked before anything is written."""
-        own = self.weights
-        weights = list(weights)
-        if len(weights) != len(own):
-            raise ValueError(
-                f"Model {self.name!r} has {len(own)} weight arrays but received {len(weights)}."
-            )
-        arrays = [xp.asarray(w) for w in weights]
-        for variable, array in zip(own, arrays):
-            if variable.shape != array.shape:
-                raise ValueError(
-                    f"Weight {variable.path!r} has shape {variable.shape}, but the provided "
-                    f"array has shape {array.shape}."
-                )
-        for variable, array in zip(own, arrays):
-            variable.value[...] = array
 
     def count_params(self) -> int:
         self._require_built("count the parameters of")
