@@ -1,5 +1,7 @@
 """`axone.utils.PyDataset` (and its alias `Sequence`): Keras 3's interface."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -64,3 +66,23 @@ def test_missing_methods_raise_not_implemented():
     with pytest.raises(NotImplementedError, match="__len__"):
         dataset.num_batches
 
+
+def test_endless_dataset_trains_for_steps_per_epoch():
+    class Endless(Squares):
+        @property
+        def num_batches(self):
+            return None
+
+        def __getitem__(self, index):
+            self.last = index
+            return super().__getitem__(index % 3)
+
+    dataset = Endless()
+    model = axone.Sequential([axone.Input((1,)), axone.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = model.fit(dataset, steps_per_epoch=4, epochs=2, verbose=0)
+    assert history.epoch == [0, 1]
+    assert dataset.last == 7  # read in order, 4 batches an epoch, the second epoch going on
+    assert any("shuffle=True is ignored" in str(w.message) for w in caught)
