@@ -1,13 +1,17 @@
 """Turning user data (arrays, lists, dicts, DataFrames) into checked batches.
 
 Everything `fit`, `evaluate` and `predict` accept goes through here, so the
-checks and their messages live in one place.
+checks and their messages live in one place. In-memory arrays are converted
+and checked whole, once per call; data read batch by batch (memory-mapped
+arrays, generators, `PyDataset`s) gets the same conversions and checks one
+batch at a time, through `BatchPreparer`.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+import mmap
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -62,8 +66,26 @@ def _is_array_like(value: Any) -> bool:
     )
 
 
-def prepare_inputs(x: Any, input_names: Sequence[str], input_shapes: Sequence[tuple]) -> list[np.ndarray]:
-    """Return the model inputs as floatx arrays, checking shapes and finiteness."""
+def prepare_inputs(x: Any, input_names: Sequence[str], input_shapes: Sequence[tuple],
+                   locate: Callable | None = None) -> list[np.ndarray]:
+    """Return the model inputs as floatx arrays, checking shapes and finiteness.
+
+    Args:
+        locate: turns the index of a bad value into words (see `check_finite`).
+    """
+    arrays = []
+    for name, array in zip(input_names, checked_inputs(x, input_names, input_shapes)):
+        array = np.ascontiguousarray(array, dtype=backend.floatx())
+        check_finite(array, f"input {name!r}", locate)
+        arrays.append(array)
+    return arrays
+
+
+def checked_inputs(x: Any, input_names: Sequence[str], input_shapes: Sequence[tuple]) -> list[np.ndarray]:
+    """The model inputs as arrays of checked shape and dtype, neither converted nor read.
+
+    A memory-mapped array comes back as a view of its file.
+    """
     if x is None:
         raise ValueError("No input data was given: pass x, an array of shape (n_samples, ...).")
     arrays = []
@@ -74,9 +96,6 @@ def prepare_inputs(x: Any, input_names: Sequence[str], input_shapes: Sequence[tu
         check_input_shape(array.shape, shape, name)
         if not np.issubdtype(array.dtype, np.number) and array.dtype != bool:
             raise TypeError(f"Input {name!r} has dtype {array.dtype}; expected numbers.")
-        if not isinstance(array, np.memmap):
-            array = np.ascontiguousarray(array, dtype=backend.floatx())
-        check_finite(array, f"input {name!r}")
         arrays.append(array)
     return arrays
 
@@ -100,34 +119,69 @@ def _fmt_shape(shape: tuple) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + (",)" if len(shape) == 1 else ")")
 
 
-def check_finite(array: np.ndarray, what: str) -> None:
-    """Raise a ValueError if `array` holds NaN or infinity."""
-    if np.issubdtype(array.dtype, np.floating) and not isinstance(array, np.memmap):
-        if not np.isfinite(array).all():
-            bad = np.argwhere(~np.isfinite(array))[0]
-            raise ValueError(
-                f"{what} contains NaN or infinite values (first at index {tuple(int(i) for i in bad)}). "
-                "Clean or impute the data before training, e.g. with "
-                "numpy.nan_to_num or sklearn.impute.SimpleImputer."
-            )
+def check_finite(array: np.ndarray, what: str, locate: Callable | None = None) -> None:
+    """Raise a ValueError if `array` holds NaN or infinity.
+
+    Args:
+        locate: turns the index tuple of the first bad value into words
+            (for a batch: where it sits in the data). Defaults to
+            `"index (i, j)"`.
+    """
+    if np.issubdtype(array.dtype, np.floating) and not np.isfinite(array).all():
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(
+            f"{what} contains NaN or infinite values (first at "
+            f"{locate(bad) if locate else f'index {bad}'}). "
+            "Clean or impute the data before training, e.g. with "
+            "numpy.nan_to_num or sklearn.impute.SimpleImputer."
+        )
 
 
-def prepare_targets(y: Any, output_names: Sequence[str]) -> list[np.ndarray]:
+def require_targets(y: Any) -> None:
+    """Raise a ValueError when training or evaluation data comes without targets."""
+    if y is None:
+        raise ValueError(
+            "Training and evaluation need targets: pass y, e.g. model.fit(X_train, y_train)."
+        )
+
+
+def prepare_targets(y: Any, output_names: Sequence[str], locate: Callable | None = None) -> list[np.ndarray]:
     """Return the targets as arrays (integer labels keep their integer type)."""
+    arrays = []
+    for name, array in zip(output_names, checked_targets(y, output_names)):
+        if not np.issubdtype(array.dtype, np.integer):
+            array = np.asarray(array, dtype=backend.floatx())
+            check_finite(array, f"target {name!r}", locate)
+        arrays.append(array)
+    return arrays
+
+
+def checked_targets(y: Any, output_names: Sequence[str]) -> list[np.ndarray]:
+    """The targets as arrays of numbers, neither converted nor read."""
     arrays = []
     for name, value in zip(output_names, to_list(y, output_names, "output y")):
         array = _to_array(value, f"target {name!r}")
         if not np.issubdtype(array.dtype, np.number) and array.dtype != bool:
             raise TypeError(f"Target {name!r} has dtype {array.dtype}; expected numbers.")
-        if not np.issubdtype(array.dtype, np.integer):
-            array = np.asarray(array, dtype=backend.floatx())
-            check_finite(array, f"target {name!r}")
         arrays.append(array)
     return arrays
 
 
-def prepare_sample_weight(sample_weight: Any, n: int, n_outputs: int, output_names) -> list:
-    """One weight vector per output (or None)."""
+def prepare_sample_weight(sample_weight: Any, n: int, n_outputs: int, output_names,
+                          locate: Callable | None = None) -> list:
+    """One floatx weight vector per output (or None), checked for finiteness."""
+    weights = checked_sample_weight(sample_weight, n, n_outputs, output_names)
+    result = []
+    for w in weights:
+        if w is not None:
+            w = np.asarray(w, dtype=backend.floatx())
+            check_finite(w, "sample_weight", locate)
+        result.append(w)
+    return result
+
+
+def checked_sample_weight(sample_weight: Any, n: int, n_outputs: int, output_names) -> list:
+    """One weight vector per output (or None), of checked shape, neither converted nor read."""
     if sample_weight is None:
         return [None] * n_outputs
     if isinstance(sample_weight, (dict, list, tuple)) and n_outputs > 1:
@@ -136,16 +190,13 @@ def prepare_sample_weight(sample_weight: Any, n: int, n_outputs: int, output_nam
         weights = [sample_weight] * n_outputs
     result = []
     for w in weights:
-        if w is None:
-            result.append(None)
-            continue
-        w = np.asarray(w, dtype=backend.floatx())
-        if w.ndim != 1 or len(w) != n:
-            raise ValueError(
-                f"sample_weight must be a 1-D array with one weight per sample ({n}); "
-                f"received shape {w.shape}."
-            )
-        check_finite(w, "sample_weight")
+        if w is not None:
+            w = _to_array(w, "sample_weight")
+            if w.ndim != 1 or len(w) != n:
+                raise ValueError(
+                    f"sample_weight must be a 1-D array with one weight per sample ({n}); "
+                    f"received shape {w.shape}."
+                )
         result.append(w)
     return result
 
@@ -167,6 +218,30 @@ def check_lengths(xs: list, ys: list | None = None, what: str = "x") -> int:
     if n == 0:
         raise ValueError("The data is empty (0 samples).")
     return n
+
+
+def check_class_weight(class_weight: Any, sample_weight: Any, n_outputs: int) -> None:
+    """Raise a ValueError for a `class_weight` that cannot apply (Keras refuses the same)."""
+    if class_weight is None:
+        return
+    if not isinstance(class_weight, dict):
+        raise ValueError(
+            f"class_weight must be a dict {{class: weight}}. Received: class_weight={class_weight!r}"
+        )
+    if n_outputs > 1:
+        raise ValueError("class_weight is only supported for models with a single output.")
+    if sample_weight is not None:
+        raise ValueError(
+            "class_weight and sample_weight cannot be given together: pass one of them (to "
+            "combine both, multiply the class weights into the sample weights). Received: "
+            f"class_weight={class_weight!r} and sample_weight {describe_shape(sample_weight)}."
+        )
+
+
+def describe_shape(value: Any) -> str:
+    """`"of shape (n, ...)"` for an array, else the type's name."""
+    shape = getattr(value, "shape", None)
+    return f"of shape {tuple(shape)}" if shape is not None else f"of type {type(value).__name__}"
 
 
 def class_weight_to_sample_weight(class_weight: dict, y: np.ndarray) -> np.ndarray:
@@ -211,3 +286,111 @@ def batch_slices(n: int, batch_size: int):
 def check_batch_size(batch_size: Any) -> None:
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size <= 0:
         raise ValueError(f"batch_size must be a positive integer. Received: batch_size={batch_size!r}")
+
+
+# ------------------------------------------------------------- streamed data
+#: An array whose floatx copy would take more bytes than this is read batch by
+#: batch instead of being converted whole (as memory-mapped arrays always are).
+LARGE_COPY_BYTES = 1 << 30
+
+
+def is_memory_mapped(array: Any) -> bool:
+    """True for a `numpy.memmap` and for any array viewing one: its data stays on disk."""
+    while array is not None:
+        if isinstance(array, (np.memmap, mmap.mmap)):
+            return True
+        array = getattr(array, "base", None)
+    return False
+
+
+def should_stream(values: Sequence) -> bool:
+    """Whether arrays are to be read batch by batch rather than converted whole.
+
+    True when one of them is memory-mapped, or would need a floatx copy of
+    more than `LARGE_COPY_BYTES` (a large uint8 or float64 array).
+    """
+    floatx = np.dtype(backend.floatx())
+    for value in values:
+        if not isinstance(value, np.ndarray):
+            continue
+        if is_memory_mapped(value):
+            return True
+        needs_copy = value.dtype != floatx or not value.flags.c_contiguous
+        if needs_copy and value.size * floatx.itemsize > LARGE_COPY_BYTES:
+            return True
+    return False
+
+
+def flat_values(*structures: Any) -> list:
+    """The arrays of one or more `x` / `y` / `sample_weight` values (lists and dicts opened)."""
+    found = []
+    for value in structures:
+        if isinstance(value, dict):
+            found.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            found.extend(value)
+        elif value is not None:
+            found.append(value)
+    return found
+
+
+def _locator(rows) -> Callable:
+    """Words for the index of a bad value in a batch: in the data when the batch's rows are known."""
+    if rows is None:
+        return lambda bad: f"index {bad} of the batch"
+    return lambda bad: f"index {(int(rows[bad[0]]),) + bad[1:]} of the data"
+
+
+class BatchPreparer:
+    """Converts and checks one batch of data read batch by batch.
+
+    It applies to a batch what in-memory arrays get once for all: inputs to
+    floatx (a uint8 or float64 memmap slice works), integer labels kept as
+    integers, NaN/inf checks, sample and class weights, and the loss's own
+    target checks. Errors name the batch.
+
+    Args:
+        input_names, input_shapes: the model's inputs.
+        output_names: the model's outputs; None when only inputs are read (predict).
+        prepare_targets: turns a batch's checked targets into what the
+            training step reads (the compiled loss's `prepare_targets`).
+        class_weight: `{class: weight}`, turned into sample weights batch by batch.
+    """
+
+    def __init__(self, input_names, input_shapes, output_names=None, prepare_targets=None,
+                 class_weight: dict | None = None):
+        self.input_names = list(input_names)
+        self.input_shapes = list(input_shapes)
+        self.output_names = None if output_names is None else list(output_names)
+        self.prepare_targets = prepare_targets
+        self.class_weight = class_weight
+
+    def without_class_weight(self) -> "BatchPreparer":
+        """The same preparation, without class weights (for held-out validation data)."""
+        return BatchPreparer(self.input_names, self.input_shapes, self.output_names, self.prepare_targets)
+
+    def __call__(self, x, y=None, sample_weight=None, where: str = "this batch", rows=None):
+        """Return `(xs, ys, sws)` for one batch.
+
+        Args:
+            where: the batch in error messages, e.g. `"batch 3 from the generator"`.
+            rows: the batch's sample indices in the data (for arrays), so that
+                errors point at the sample.
+        """
+        locate = _locator(rows)
+        try:
+            xs = prepare_inputs(x, self.input_names, self.input_shapes, locate)
+            if self.output_names is None:
+                check_lengths(xs)
+                return xs, [], []
+            ys = prepare_targets(y, self.output_names, locate)
+            n = check_lengths(xs, ys)
+            sws = prepare_sample_weight(sample_weight, n, len(ys), self.output_names, locate)
+            if self.class_weight is not None:
+                check_class_weight(self.class_weight, sample_weight, len(ys))
+                sws = [class_weight_to_sample_weight(self.class_weight, ys[0])]
+            if self.prepare_targets is not None:
+                ys = self.prepare_targets(ys)
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"{where[:1].upper()}{where[1:]}: {error}") from error
+        return xs, ys, sws

@@ -8,10 +8,10 @@ and progress output. The model supplies `_forward`, `_backward` and its
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import warnings
-from typing import Any
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from axone.callbacks import CallbackList, History, ProgbarLogger
 from axone.metrics import Mean
 from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
+from axone.models.data_adapters import ArrayBatches, EpochIterator, check_steps, data_source, fit_sources
 from axone.models.interrupt import DeferredInterrupt
 
 _NAN_ADVICE = (
@@ -120,32 +121,33 @@ class Trainer:
         return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs])
 
     def _prepare_xy(self, x, y, sample_weight=None, class_weight=None):
+        """In-memory arrays, converted and checked whole: `(xs, ys, sws, n)`."""
         xs = self._prepare_x(x)
-        if y is None:
-            raise ValueError(
-                "Training and evaluation need targets: pass y, e.g. model.fit(X_train, y_train)."
-            )
+        data_utils.require_targets(y)
         ys = data_utils.prepare_targets(y, self.output_names)
         n = data_utils.check_lengths(xs, ys)
         sws = data_utils.prepare_sample_weight(sample_weight, n, len(ys), self.output_names)
         if class_weight is not None:
-            if len(ys) > 1:
-                raise ValueError("class_weight is only supported for models with a single output.")
-            cw = data_utils.class_weight_to_sample_weight(class_weight, ys[0])
-            sws = [cw if sws[0] is None else sws[0] * cw]
+            data_utils.check_class_weight(class_weight, sample_weight, len(ys))
+            sws = [data_utils.class_weight_to_sample_weight(class_weight, ys[0])]
         ys = self._setup_for_data(ys)
         return xs, ys, sws, n
 
     def _setup_for_data(self, ys) -> list:
         """Check the targets once and return them as the steps read them."""
+        return self._setup_targets(ys)(ys)
+
+    def _setup_targets(self, ys):
+        """Build the metrics for targets like `ys` (only their shapes are read); return the
+        function that turns targets into what the steps read (whole arrays or one batch)."""
         if self._compiled_loss is None and self.compiled and self._compile_args["loss"] is not None:
             self._setup_compiled()
         shapes = [t.shape for t in self.outputs]
         if self._compiled_loss is not None:
             self._compiled_metrics.build(self._compiled_loss.losses, ys, shapes)
-            return self._compiled_loss.prepare_targets(ys, shapes)
+            return functools.partial(self._compiled_loss.prepare_targets, output_shapes=shapes)
         self._compiled_metrics.build([None] * len(shapes), ys, shapes)
-        return ys
+        return lambda targets: targets
 
     def _format_outputs(self, outputs: list[np.ndarray]):
         if self._output_kind == "single":
@@ -253,56 +255,72 @@ class Trainer:
         """Train for `epochs` passes over the data; return the `History`.
 
         Args:
-            x: input array(s), shape `(n_samples, ...)`; a list or dict for several inputs.
-            y: target array(s).
-            batch_size: samples per gradient step. Defaults to 32.
+            x: the inputs: array(s) of shape `(n_samples, ...)` (a list or dict
+                for several inputs; a `numpy.memmap` is read batch by batch,
+                never whole); or a generator yielding `(x, y)` or
+                `(x, y, sample_weight)` batches; or an `axone.utils.PyDataset`.
+            y: target array(s); only with array inputs.
+            batch_size: samples per gradient step, for array inputs. Defaults
+                to 32 (or, with `steps_per_epoch`, the size that covers the
+                data in that many steps).
             epochs: number of passes over the data. Defaults to 1.
             verbose: `"auto"`/1 (progress bar), 2 (one line per epoch), 0 (silent).
             callbacks: list of `Callback`s.
             validation_split: fraction of the data, taken from the end before
-                shuffling, to hold out for validation.
-            validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight)`.
-            shuffle: shuffle the training samples at each epoch. Defaults to True.
-            class_weight: `{class: weight}` multiplying each sample's loss.
-            sample_weight: one weight per training sample.
+                shuffling, to hold out for validation (arrays only).
+            validation_data: `(x_val, y_val)`, `(x_val, y_val, sample_weight)`,
+                a generator or a `PyDataset`.
+            shuffle: shuffle the training samples at each epoch (the batch
+                order for a `PyDataset`; a generator is read as it comes).
+                Defaults to True.
+            class_weight: `{class: weight}` multiplying each sample's loss
+                (not with `sample_weight`, nor with a generator).
+            sample_weight: one weight per training sample (arrays only).
             initial_epoch: epoch to start from (to resume training).
-            steps_per_epoch: stop each epoch after this many batches.
+            steps_per_epoch: batches per epoch. Defaults to one pass over the
+                data (for a generator: until it ends). When given, the next
+                epoch goes on where the last one stopped, and an epoch that
+                reaches the end of the data stops there, with a warning.
+            validation_steps: batches per validation (default: one pass).
             validation_batch_size: defaults to `batch_size`.
             validation_freq: validate every this many epochs. Defaults to 1.
+
+        A generator is read once: when it is done, training stops after the
+        epoch it ended in (an epoch that gets no batch is not counted), with
+        a warning. A `PyDataset` is read anew each epoch, and its
+        `on_epoch_end()` called after each.
 
         Ctrl-C stops training after the step in progress: the weights are those
         of the last finished step, `model.history` holds the finished epochs,
         and the KeyboardInterrupt is raised again.
         """
         self._require_compiled("fit()")
-        batch_size = 32 if batch_size is None else batch_size
-        data_utils.check_batch_size(batch_size)
+        if batch_size is not None:
+            data_utils.check_batch_size(batch_size)
         if not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be a non-negative integer. Received: epochs={epochs!r}")
+        steps_per_epoch = check_steps(steps_per_epoch, "steps_per_epoch")
+        validation_steps = check_steps(validation_steps, "validation_steps")
         if validation_data is not None and validation_split:
             warnings.warn("validation_data was given, so validation_split is ignored.", stacklevel=2)
-        xs, ys, sws, n = self._prepare_xy(x, y, sample_weight, class_weight)
-        val = None
-        if validation_data is not None:
-            val = self._unpack_validation(validation_data)
-        elif validation_split:
-            split = data_utils.validation_split_index(n, validation_split)
-            val = ([a[split:] for a in xs], [a[split:] for a in ys],
-                   [None if w is None else w[split:] for w in sws])
-            xs, ys, sws = [a[:split] for a in xs], [a[:split] for a in ys], [None if w is None else w[:split] for w in sws]
-            n = split
+            validation_split = 0.0
+        source, val_source = fit_sources(
+            self, x, y, sample_weight, class_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
+            shuffle=shuffle, validation_split=validation_split, validation_data=validation_data,
+            validation_batch_size=validation_batch_size, validation_steps=validation_steps)
         self._ensure_packed()
-        steps = math.ceil(n / batch_size)
-        if steps_per_epoch is not None:
-            steps = min(steps, int(steps_per_epoch))
+        train = EpochIterator(source, steps_per_epoch)
+        val = None if val_source is None else EpochIterator(val_source, validation_steps,
+                                                            steps_name="validation_steps")
         history = History()
         callback_list = self._callback_list(callbacks, history, verbose,
-                                            {"verbose": verbose, "epochs": epochs, "steps": steps})
+                                            {"verbose": verbose, "epochs": epochs, "steps": train.num_batches})
         self.history = history
         self.stop_training = False
         ranges = self._trainable_ranges()
         rng = backend.random_generator()
-        batches = _BatchGather(xs, ys, sws, batch_size)
+        if shuffle and source.num_batches is not None:
+            train.rng = rng
         warned = False
         epoch = initial_epoch
         logs: dict = {}
@@ -310,13 +328,16 @@ class Trainer:
             try:
                 callback_list.on_train_begin()
                 for epoch in range(initial_epoch, epochs):
+                    if train.exhausted:  # a generator that is done has no epoch left to give
+                        train.warn_exhausted(epoch - initial_epoch, epochs)
+                        break
                     self.reset_metrics()
                     callback_list.on_epoch_begin(epoch)
-                    order = rng.permutation(n) if shuffle else None
+                    source.on_epoch_begin()
                     want_batch_logs = callback_list.wants("on_train_batch_end")
-                    for step in range(steps):
+                    step = 0
+                    for xb, yb, swb in train.epoch():
                         callback_list.on_train_batch_begin(step)
-                        xb, yb, swb = batches.get(order, step)
                         loss = self._train_step(xb, yb, swb, ranges)
                         if not warned and not math.isfinite(loss):
                             warned = True
@@ -324,16 +345,27 @@ class Trainer:
                                           RuntimeWarning, stacklevel=2)
                         if want_batch_logs:
                             callback_list.on_train_batch_end(step, self._logs())
+                        step += 1
                         if interrupt.requested:
                             raise KeyboardInterrupt
                         if self.stop_training:
                             break
+                    source.on_epoch_end()
+                    if step == 0:  # the generator ended exactly where the last epoch did
+                        train.warn_exhausted(epoch - initial_epoch, epochs)
+                        break
                     logs = self._logs()
                     if val is not None and (epoch + 1) % validation_freq == 0:
-                        val_logs = self._run_evaluation(*val, validation_batch_size or batch_size,
-                                                        callback_list, for_fit=True)
-                        logs.update({f"val_{k}": v for k, v in val_logs.items()})
-                        logs = dict(sorted(logs.items()))  # Keras sorts the merged keys (zz_loss after val_*)
+                        val_logs = self._run_evaluation(val, callback_list)
+                        if val_logs is None:
+                            warnings.warn(
+                                f"validation_data ran out of data: no validation after epoch {epoch + 1}. "
+                                "A generator cannot start over; pass validation_steps with one that "
+                                "loops forever, or use arrays or an axone.utils.PyDataset.",
+                                RuntimeWarning, stacklevel=2)
+                        else:
+                            logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                            logs = dict(sorted(logs.items()))  # Keras sorts the merged keys (zz_loss after val_*)
                     callback_list.on_epoch_end(epoch, logs)
                     if interrupt.requested:
                         raise KeyboardInterrupt
@@ -351,18 +383,6 @@ class Trainer:
         callback_list.on_train_end(logs)
         return history
 
-    def _unpack_validation(self, validation_data):
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-            raise ValueError(
-                "validation_data must be a tuple (x_val, y_val) or (x_val, y_val, "
-                f"sample_weight). Received: {type(validation_data).__name__}"
-                + (f" of length {len(validation_data)}" if isinstance(validation_data, (tuple, list)) else "")
-            )
-        vx, vy = validation_data[0], validation_data[1]
-        vsw = validation_data[2] if len(validation_data) == 3 else None
-        xs, ys, sws, _ = self._prepare_xy(vx, vy, vsw)
-        return xs, ys, sws
-
     def _callback_list(self, callbacks, history, verbose, params) -> CallbackList:
         callbacks = list(callbacks or [])
         all_callbacks = callbacks + [history]
@@ -375,57 +395,89 @@ class Trainer:
                  sample_weight=None, steps=None, callbacks=None, return_dict: bool = False):
         """Loss (and metrics) on the data, without training.
 
+        Args:
+            x, y, sample_weight: as in `fit` (arrays, a generator or a `PyDataset`).
+            batch_size: for array inputs. Defaults to 32.
+            steps: batches to evaluate. Defaults to one pass over the data
+                (for a generator: until it ends).
+
         Returns the loss as a float, or `[loss, metric, ...]`, or a dict with
         `return_dict=True`.
         """
         self._require_compiled("evaluate()")
-        batch_size = 32 if batch_size is None else batch_size
-        data_utils.check_batch_size(batch_size)
-        xs, ys, sws, n = self._prepare_xy(x, y, sample_weight)
+        if batch_size is not None:
+            data_utils.check_batch_size(batch_size)
+        steps = check_steps(steps, "steps")
+        source = data_source(self, x, y, sample_weight, batch_size=batch_size, steps=steps)
         self._ensure_packed()
-        n_steps = math.ceil(n / batch_size)
+        data = EpochIterator(source, steps, steps_name="steps")
         callback_list = self._callback_list(callbacks, History(), verbose,
-                                            {"verbose": verbose, "epochs": 1, "steps": n_steps})
-        logs = self._run_evaluation(xs, ys, sws, batch_size, callback_list, for_fit=False)
+                                            {"verbose": verbose, "epochs": 1, "steps": data.num_batches})
+        logs = self._run_evaluation(data, callback_list)
         return logs if return_dict else self._flatten_logs(logs)
 
-    def _run_evaluation(self, xs, ys, sws, batch_size, callback_list, for_fit: bool) -> dict:
+    def _run_evaluation(self, data: EpochIterator, callback_list) -> dict | None:
+        """Loss and metrics over one pass of `data` (None if it gave no batch)."""
         self.reset_metrics()
         callback_list.on_test_begin()
-        n = len(xs[0])
         want_logs = callback_list.wants("on_test_batch_end")
-        for step, part in enumerate(data_utils.batch_slices(n, batch_size)):
+        data.source.on_epoch_begin()
+        step = 0
+        for xb, yb, swb in data.epoch(restart=True):
             callback_list.on_test_batch_begin(step)
-            self._test_step([a[part] for a in xs], [a[part] for a in ys],
-                            [None if w is None else w[part] for w in sws])
+            self._test_step(xb, yb, swb)
             if want_logs:
                 callback_list.on_test_batch_end(step, self._logs())
+            step += 1
+        data.source.on_epoch_end()
         logs = self._logs()
         callback_list.on_test_end(logs)
-        return logs
+        return logs if step else None
 
     # --------------------------------------------------------------- predict
     def predict(self, x, batch_size: int | None = None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for `x`, computed in batches (no caches kept for training).
 
+        Args:
+            x: input array(s), a generator yielding `x` (or `(x, ...)` tuples)
+                batches, or a `PyDataset`.
+            batch_size: for array inputs. Defaults to 32.
+            steps: batches to predict. Defaults to one pass over the data
+                (for a generator: until it ends).
+
         Returns one array `(n_samples, ...)`, or a list/dict for several outputs.
         """
-        batch_size = 32 if batch_size is None else batch_size
-        data_utils.check_batch_size(batch_size)
-        xs = self._prepare_x(x)
-        n = data_utils.check_lengths(xs)
+        if batch_size is not None:
+            data_utils.check_batch_size(batch_size)
+        steps = check_steps(steps, "steps")
+        source = data_source(self, x, batch_size=batch_size, steps=steps, need_targets=False)
         self._ensure_packed()
-        n_steps = math.ceil(n / batch_size)
+        data = EpochIterator(source, steps, steps_name="steps")
         callback_list = self._callback_list(callbacks, History(), verbose,
-                                            {"verbose": verbose, "epochs": 1, "steps": n_steps})
-        results = [np.empty((n,) + tuple(t.shape[1:]), dtype=backend.floatx()) for t in self.outputs]
+                                            {"verbose": verbose, "epochs": 1, "steps": data.num_batches})
+        # Arrays: the number of samples is known, so the outputs go straight into place.
+        # Generators and datasets: the batches' outputs are kept, then joined.
+        total = source.samples_in(steps) if isinstance(source, ArrayBatches) else None
+        if total is not None:
+            results = [np.empty((total,) + tuple(t.shape[1:]), dtype=backend.floatx()) for t in self.outputs]
+        parts: list[list[np.ndarray]] = [[] for _ in self.outputs]
+        done = 0
         callback_list.on_predict_begin()
-        for step, part in enumerate(data_utils.batch_slices(n, batch_size)):
+        source.on_epoch_begin()
+        for step, (xb, _, _) in enumerate(data.epoch(restart=True)):
             callback_list.on_predict_batch_begin(step)
-            for result, out in zip(results, self._forward([a[part] for a in xs], training=False)):
-                result[part] = out
+            size = len(xb[0])
+            for i, out in enumerate(self._forward(xb, training=False)):
+                if total is not None:
+                    results[i][done:done + size] = out
+                else:
+                    parts[i].append(out.copy())  # the forward pass reuses its output buffers
+            done += size
             callback_list.on_predict_batch_end(step, None)
+        source.on_epoch_end()
         callback_list.on_predict_end()
+        if total is None:
+            results = [np.concatenate(p) for p in parts]
         return self._format_outputs(results)
 
     def predict_classes(self, x, batch_size: int = 32, verbose=0) -> np.ndarray:
@@ -462,41 +514,3 @@ class Trainer:
         xs = self._prepare_x(x)
         self._ensure_packed()
         return self._format_outputs([o.copy() for o in self._forward(xs, training=False)])
-
-
-class _BatchGather:
-    """Hands out the shuffled batches of an epoch.
-
-    Each batch is gathered with `np.take(..., out=buffer)` into a buffer
-    reused from step to step: no per-step allocation and no shuffled copy of
-    the whole dataset (memory stays flat, even for memory-mapped data).
-    """
-
-    def __init__(self, xs, ys, sws, batch_size: int):
-        self.arrays = list(xs) + list(ys) + [w for w in sws if w is not None]
-        self.n_x, self.n_y = len(xs), len(ys)
-        self.weight_mask = [w is not None for w in sws]
-        self.batch_size = batch_size
-        self.n = len(xs[0])
-        self._buffers: dict[int, list[np.ndarray]] = {}
-
-    def _buffers_for(self, size: int) -> list[np.ndarray]:
-        if size not in self._buffers:
-            self._buffers[size] = [np.empty((size,) + a.shape[1:], dtype=a.dtype) for a in self.arrays]
-        return self._buffers[size]
-
-    def get(self, order, step: int):
-        start = step * self.batch_size
-        stop = min(start + self.batch_size, self.n)
-        if order is None:
-            parts = [a[start:stop] for a in self.arrays]
-        else:
-            index = order[start:stop]
-            parts = self._buffers_for(stop - start)
-            for array, out in zip(self.arrays, parts):
-                np.take(array, index, axis=0, out=out)
-        xs = parts[: self.n_x]
-        ys = parts[self.n_x: self.n_x + self.n_y]
-        rest = iter(parts[self.n_x + self.n_y:])
-        sws = [next(rest) if has else None for has in self.weight_mask]
-        return xs, ys, sws
