@@ -12,7 +12,7 @@ import pytest
 
 import axone
 from course_blocks import BLOCKS
-from course_data import fetch_california_housing, synthetic_mnist
+from course_data import synthetic_mnist
 from course_runner import runnable
 
 

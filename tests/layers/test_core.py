@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 
-import axone
 from axone.layers import Activation, Dense, Flatten
 from axone.testing import check_layer_gradients
 

@@ -2,7 +2,6 @@
 learning rate and schedules, frozen ranges, state, registry and config."""
 
 import math
-import warnings
 
 import numpy as np
 import pytest

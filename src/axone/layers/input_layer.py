@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from axone import backend
 from axone.layers.base import Layer, standardize_shape
 from axone.symbolic import Node, SymbolicTensor
 

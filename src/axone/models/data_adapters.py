@@ -423,7 +423,7 @@ class EpochIterator:
 
 
 # ------------------------------------------------- choosing a model's sources
-def fit_sources(model, x, y, sample_weight, class_weight, *, batch_size, steps_per_epoch, shuffle,
+def fit_sources(model, x, y, sample_weight, class_weight, *, batch_size, steps_per_epoch,
                 validation_split, validation_data, validation_batch_size, validation_steps):
     """`fit`'s training source, and its validation source (None without validation)."""
     kind = input_kind(x)
@@ -444,11 +444,9 @@ def fit_sources(model, x, y, sample_weight, class_weight, *, batch_size, steps_p
         source = ArrayBatches(xs, ys, sws, _batch_size(batch_size, n, steps_per_epoch), prepare)
     else:
         refuse_with_stream(kind, y, sample_weight, class_weight, validation_split)
+        # As in Keras, `shuffle` does not apply to a generator or an endless
+        # PyDataset: their batches are read in the order they come.
         source = _stream(model, x, kind, True, class_weight)
-        if shuffle and source.num_batches is None:
-            warnings.warn(
-                f"shuffle=True is ignored: x is {'a generator' if kind == 'generator' else 'an endless PyDataset'}"
-                ", read in the order it gives its batches. Shuffle the data there.", stacklevel=3)
     if validation_data is not None:
         val_source = _validation_source(model, validation_data, validation_batch_size or batch_size,
                                         validation_steps)

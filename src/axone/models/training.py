@@ -306,7 +306,7 @@ class Trainer:
             validation_split = 0.0
         source, val_source = fit_sources(
             self, x, y, sample_weight, class_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
-            shuffle=shuffle, validation_split=validation_split, validation_data=validation_data,
+            validation_split=validation_split, validation_data=validation_data,
             validation_batch_size=validation_batch_size, validation_steps=validation_steps)
         self._ensure_packed()
         train = EpochIterator(source, steps_per_epoch)
