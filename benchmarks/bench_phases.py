@@ -21,7 +21,7 @@ import statistics
 import sys
 
 from bench_mnist import mnist_spec, prepare_subset
-from harness import (LOAD_NOTE, failed, fmt, fmt_load, framework_job, max_load, ok_runs,
+from harness import (failed, fmt, fmt_load, framework_job, max_load, ok_runs,
                      parse_args, print_header, run_jobs, status_text, table, write_json)
 from phases import FIT_PHASES, PREDICT_PHASES
 
@@ -100,8 +100,9 @@ def main() -> int:
                   f"update, Python):\n  {single_threaded:.3f} s of {total:.3f} s "
                   f"({single_threaded / total:.0%} of the {what})")
         print()
-    print(f"other load: {fmt_load(max_load(default, single))} (default threads and 1 thread runs)."
-          "\n" + LOAD_NOTE.split("\n", 1)[1])
+    print(f"other load: {fmt_load(max_load(default, single))}, the largest share of the CPUs "
+          "that other processes used\nduring these runs; above a few percent, the times include "
+          "contention.")
     print("phases: see benchmarks/phases.py. Matrix products: the same products timed alone in "
           "the same\nprocess; the Dense layers' remaining time is their bias add / bias gradient "
           "and call overhead.")
