@@ -13,13 +13,21 @@ COMPARE_VENV := .venv-compare
 TORCH_SPEC ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 BENCH_ARGS ?=
+# The benchmark scripts, in the order `make bench` runs them (see benchmarks/README.md).
+BENCH_SCRIPTS ?= bench_mnist bench_batch bench_predict bench_housing bench_import bench_scaling bench_memory bench_phases
+# An interpreter of your own for the scripts (and every framework's worker, unless
+# BENCH_ARGS names others with --python FRAMEWORK=PATH); then nothing is installed.
+BENCH_PYTHON ?=
+BENCH_RUN := $(or $(BENCH_PYTHON),$(BENCH_VENV)/bin/python)
+BENCH_DEPS := $(if $(BENCH_PYTHON),,$(BENCH_VENV)/.installed)
 
 .PHONY: help demo test bench compare clean check-python
 
 help:
 	@echo "make demo     train the course's networks on small data (under a minute)"
 	@echo "make test     run the test suite"
-	@echo "make bench    optional, slow: axone vs Keras/TensorFlow, PyTorch, scikit-learn"
+	@echo "make bench    optional, slow: axone vs Keras/TensorFlow, PyTorch, scikit-learn, its"
+	@echo "              BLAS floor; speed, memory, import time, scaling, a profile"
 	@echo "              (installs the peers into $(BENCH_VENV); see benchmarks/README.md)"
 	@echo "make compare  optional: the tests that compare with Keras, on its torch backend"
 	@echo "make clean    remove the virtual environments and build files"
@@ -51,11 +59,15 @@ $(BENCH_VENV)/.installed: pyproject.toml | check-python
 	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
 	touch $@
 
-# Each framework trains in a fresh process; every worker first waits (up to
-# a minute) for the CPUs to be idle. Set AXONE_DATASETS for the real data.
-bench: $(BENCH_VENV)/.installed
-	$(BENCH_VENV)/bin/python benchmarks/bench_mnist.py --wait-idle 60 $(BENCH_ARGS)
-	$(BENCH_VENV)/bin/python benchmarks/bench_housing.py --wait-idle 60 $(BENCH_ARGS)
+# Each run is a fresh process; every one first waits (up to a minute) for the
+# CPUs to be idle. Set AXONE_DATASETS for the real data. A script that fails does
+# not stop the others; make fails at the end.
+bench: $(BENCH_DEPS)
+	@status=0; for script in $(BENCH_SCRIPTS); do \
+		echo "==== benchmarks/$$script.py"; \
+		$(BENCH_RUN) benchmarks/$$script.py --wait-idle 60 $(BENCH_ARGS) || status=1; \
+		echo; \
+	done; exit $$status
 
 $(COMPARE_VENV)/.installed: pyproject.toml | check-python
 	$(PYTHON) -m venv $(COMPARE_VENV)

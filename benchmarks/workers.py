@@ -1,14 +1,25 @@
-"""One framework's training run, in a process of its own.
+"""One framework's run, in a process of its own.
 
-    python benchmarks/workers.py FRAMEWORK DATA.npz SPEC.json RESULT.json
+    python benchmarks/workers.py FRAMEWORK DATA.npz JOB.json RESULT.json
 
 FRAMEWORK is one of `axone`, `keras-tf`, `torch`, `sklearn`, `floor`.
 DATA.npz holds `x_train`, `y_train`, `x_test`, `y_test` (float32 inputs,
 prepared once by the benchmark script, so that every framework sees the same
-numbers). SPEC.json describes the network and the training (see `MLPSpec`).
-The worker trains, times every epoch, scores the test set, and writes a JSON
-result: `{"status": "ok", "epoch_seconds": [...], "test_metric": ...}`, or
-`{"status": "not installed"}` when the framework cannot be imported.
+numbers). JOB.json describes the network and the training (the fields of
+`MLPSpec`), plus `mode` and its `options`:
+
+- `fit` (the default): train, time every epoch, score the test set;
+- `predict`: time `predict` on the test images, `repeats` times;
+- `stream`: train from data that is not in memory (a `numpy.memmap`, a
+  generator, a `PyDataset`) and sample the process's memory meanwhile;
+- `phases`: axone only, time each part of its training step and of its
+  `predict` (see `phases.py`).
+
+The worker writes a JSON result: `{"status": "ok", "epoch_seconds": [...],
+"test_metric": ..., "peak_rss_mb": ...}`, `{"status": "not installed"}` when
+the framework cannot be imported, or `{"status": "unsupported"}` when it
+lacks what the job needs (e.g. `fit` on a generator). `peak_rss_mb` is the
+process's peak resident memory (its high-water mark, data included).
 
 Each framework runs in its own fresh process so that thread pools (NumPy's
 OpenBLAS, TensorFlow's, PyTorch's) never compete with each other, and so that
@@ -27,7 +38,9 @@ import importlib.util
 import json
 import math
 import os
+import re
 import sys
+import threading
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -93,7 +106,91 @@ def _numpy_info() -> str:
         return f"numpy {np.__version__}"
 
 
-# ------------------------------------------------------------------ Keras API
+# --------------------------------------------------------------------- memory
+def peak_rss_mb() -> float | None:
+    """The process's peak resident memory so far, in MB (None where unknown)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KB on Linux
+
+
+def _anonymous_mb() -> float | None:
+    """The process's resident anonymous memory now, in MB (Linux)."""
+    try:
+        match = re.search(r"^RssAnon:\s+(\d+)", Path("/proc/self/status").read_text(), re.M)
+    except OSError:
+        return None
+    return int(match.group(1)) / 1024 if match else None
+
+
+class AnonymousMemorySampler:
+    """Samples the process's anonymous resident memory in a background thread.
+
+    The peak resident memory (`VmHWM`) of a process that reads a memory-mapped
+    file counts the file's pages that happen to be resident: they are the
+    kernel's page cache, which it drops under pressure, and a file larger
+    than RAM never fits. What the process itself allocates is its anonymous
+    memory (`RssAnon`); the kernel keeps no peak of it, so this thread reads
+    it every `interval` seconds and keeps the largest value.
+    """
+
+    def __init__(self, interval: float = 0.005):
+        self.interval = interval
+        self.peak = _anonymous_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(self.interval):
+            now = _anonymous_mb()
+            if now is not None and (self.peak is None or now > self.peak):
+                self.peak = now
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        now = _anonymous_mb()
+        if now is not None and (self.peak is None or now > self.peak):
+            self.peak = now
+        return False
+
+
+# ------------------------------------------------------------- the frameworks
+def _import_axone():
+    """axone under the name the course uses for Keras, and its versions."""
+    import axone as keras
+
+    return keras, f"axone {keras.__version__}, {_numpy_info()}"
+
+
+def _import_keras_tf():
+    """Keras 3 on the TensorFlow backend, and its versions."""
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+    import tensorflow as tf
+
+    if keras.backend.backend() != "tensorflow":
+        raise RuntimeError(f"Keras runs on {keras.backend.backend()!r}, not TensorFlow.")
+    return keras, f"Keras {keras.__version__}, TensorFlow {tf.__version__}"
+
+
+KERAS_API = {"axone": _import_axone, "keras-tf": _import_keras_tf}
+
+
 def _keras_model(keras, spec: MLPSpec):
     """The course's model, written once for Keras and for `import axone as keras`."""
     layers = [keras.Input(shape=tuple(spec.input_shape))]
@@ -112,8 +209,8 @@ def _keras_model(keras, spec: MLPSpec):
     return model
 
 
-def _fit_keras_api(keras, spec: MLPSpec, data) -> dict:
-    """`model.fit` with a callback timing each epoch (shared by Keras and axone)."""
+def _epoch_timer(keras):
+    """A Keras callback that reads the clock at the start and end of each epoch."""
 
     class EpochTimer(keras.callbacks.Callback):
         def on_train_begin(self, logs=None):
@@ -126,51 +223,15 @@ def _fit_keras_api(keras, spec: MLPSpec, data) -> dict:
             self.seconds.append(time.perf_counter() - self.start)
             self.losses.append(float((logs or {}).get("loss", float("nan"))))
 
-    keras.utils.set_random_seed(spec.seed)
-    model = _keras_model(keras, spec)
-    timer = EpochTimer()
-    model.fit(data["x_train"], data["y_train"], batch_size=spec.batch_size, epochs=spec.epochs,
-              shuffle=True, verbose=0, callbacks=[timer])
-    predictions = model.predict(data["x_test"], batch_size=1024, verbose=0)
-    return {"epoch_seconds": timer.seconds, "train_loss": timer.losses,
-            "test_metric": _score(spec, predictions, data["y_test"])}
+    return EpochTimer()
 
 
-def run_axone(spec: MLPSpec, data) -> dict:
-    """axone, through its Keras API (`import axone as keras`)."""
-    import axone as keras
+def _torch_model(spec: MLPSpec):
+    """`nn.Sequential` of `Linear`/`ReLU`, initialised like Keras (Glorot uniform, zero bias).
 
-    result = _fit_keras_api(keras, spec, data)
-    result["version"] = f"axone {keras.__version__}, {_numpy_info()}"
-    result["module"] = str(Path(keras.__file__).parent)
-    return result
-
-
-def run_keras_tf(spec: MLPSpec, data) -> dict:
-    """Keras 3 on the TensorFlow backend, `model.fit` as the course writes it."""
-    os.environ["KERAS_BACKEND"] = "tensorflow"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    import keras
-    import tensorflow as tf
-
-    if keras.backend.backend() != "tensorflow":
-        raise RuntimeError(f"Keras runs on {keras.backend.backend()!r}, not TensorFlow.")
-    result = _fit_keras_api(keras, spec, data)
-    result["version"] = f"Keras {keras.__version__}, TensorFlow {tf.__version__}"
-    return result
-
-
-# -------------------------------------------------------------------- PyTorch
-def run_torch(spec: MLPSpec, data) -> dict:
-    """A plain PyTorch training loop: the idiomatic one a course would write.
-
-    `torch.nn.Sequential` of `Linear`/`ReLU`, re-initialised like Keras
-    (Glorot uniform, zero bias); the softmax output is fused into
-    `CrossEntropyLoss` (log-softmax + NLL), which is the PyTorch idiom and the
-    same mathematics. Each step: gather a shuffled batch, forward, loss,
-    backward, `SGD.step()`, and accumulate the loss and accuracy (as
-    Keras's `fit` does with `metrics=["accuracy"]`). Threads: PyTorch's
-    default.
+    The output layer has no softmax: for training it is fused into
+    `CrossEntropyLoss` (log-softmax + NLL), the PyTorch idiom for the same
+    mathematics; `predict_torch` applies it.
     """
     import torch
     from torch import nn
@@ -186,6 +247,40 @@ def run_torch(spec: MLPSpec, data) -> dict:
         if isinstance(module, nn.Linear):
             nn.init.xavier_uniform_(module.weight)
             nn.init.zeros_(module.bias)
+    return model
+
+
+def _random_weights(spec: MLPSpec, rng) -> list[np.ndarray]:
+    sizes = spec.sizes
+    return [(rng.standard_normal((a, b)) * 0.05).astype(np.float32)
+            for a, b in zip(sizes[:-1], sizes[1:])]
+
+
+# ------------------------------------------------------------------ mode: fit
+def fit_keras_api(name: str, spec: MLPSpec, data, options) -> dict:
+    """`model.fit` as the course writes it, with a callback timing each epoch (axone, Keras)."""
+    keras, version = KERAS_API[name]()
+    keras.utils.set_random_seed(spec.seed)
+    model = _keras_model(keras, spec)
+    timer = _epoch_timer(keras)
+    model.fit(data["x_train"], data["y_train"], batch_size=spec.batch_size, epochs=spec.epochs,
+              shuffle=True, verbose=0, callbacks=[timer])
+    predictions = model.predict(data["x_test"], batch_size=1024, verbose=0)
+    return {"epoch_seconds": timer.seconds, "train_loss": timer.losses,
+            "test_metric": _score(spec, predictions, data["y_test"]), "version": version}
+
+
+def fit_torch(name: str, spec: MLPSpec, data, options) -> dict:
+    """A plain PyTorch training loop: the idiomatic one a course would write.
+
+    Each step: gather a shuffled batch, forward, loss, backward,
+    `SGD.step()`, and accumulate the loss and accuracy (as Keras's `fit`
+    does with `metrics=["accuracy"]`). Threads: PyTorch's default.
+    """
+    import torch
+    from torch import nn
+
+    model = _torch_model(spec)
     optimizer = torch.optim.SGD(model.parameters(), lr=spec.learning_rate)
     if spec.classification:
         loss_fn = nn.CrossEntropyLoss()
@@ -222,8 +317,7 @@ def run_torch(spec: MLPSpec, data) -> dict:
             "version": f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads"}
 
 
-# --------------------------------------------------------------- scikit-learn
-def run_sklearn(spec: MLPSpec, data) -> dict:
+def fit_sklearn(name: str, spec: MLPSpec, data, options) -> dict:
     """scikit-learn's MLP with plain SGD, one `fit` call (`max_iter=1`) per epoch.
 
     `warm_start=True` makes each `fit` continue from the previous weights.
@@ -259,8 +353,7 @@ def run_sklearn(spec: MLPSpec, data) -> dict:
             "version": f"scikit-learn {sklearn.__version__}, {_numpy_info()}"}
 
 
-# ------------------------------------------------------------------ the floor
-def run_floor(spec: MLPSpec, data) -> dict:
+def fit_floor(name: str, spec: MLPSpec, data, options) -> dict:
     """The BLAS floor: only the matrix products of each training step.
 
     For every batch of every epoch (same sizes, reshuffled each epoch), the
@@ -276,8 +369,7 @@ def run_floor(spec: MLPSpec, data) -> dict:
     """
     sizes = spec.sizes
     rng = np.random.default_rng(spec.seed)
-    weights = [(rng.standard_normal((a, b)) * 0.05).astype(np.float32)
-               for a, b in zip(sizes[:-1], sizes[1:])]
+    weights = _random_weights(spec, rng)
     weight_grads = [np.empty_like(w) for w in weights]
     x_train = data["x_train"].reshape(len(data["x_train"]), -1)
     n = len(x_train)
@@ -310,33 +402,210 @@ def run_floor(spec: MLPSpec, data) -> dict:
             "version": f"{_numpy_info()}, {products} products per step"}
 
 
-#: each framework's runner, and the top-level modules it needs
+# -------------------------------------------------------------- mode: predict
+def _time_repeats(function, repeats: int) -> list[float]:
+    seconds = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        seconds.append(time.perf_counter() - start)
+    return seconds
+
+
+def predict_keras_api(name: str, spec: MLPSpec, data, options) -> dict:
+    """`model.predict(x_test)` with Keras's default batch size (32), `repeats` times.
+
+    The model is built and compiled but not trained: the work of a forward
+    pass does not depend on the weights' values. The first call (where
+    TensorFlow traces its predict function) is reported apart.
+    """
+    keras, version = KERAS_API[name]()
+    keras.utils.set_random_seed(spec.seed)
+    model = _keras_model(keras, spec)
+    x_test = data["x_test"]
+    seconds = _time_repeats(lambda: model.predict(x_test, batch_size=spec.batch_size, verbose=0),
+                            options.get("repeats", 5))
+    return {"epoch_seconds": seconds, "version": version}
+
+
+def predict_torch(name: str, spec: MLPSpec, data, options) -> dict:
+    """Inference as a PyTorch user writes it: `eval()`, `no_grad()`, batches of 32, softmax."""
+    import torch
+
+    model = _torch_model(spec)
+    model.eval()
+    x_test = torch.from_numpy(data["x_test"])
+
+    def predict():
+        with torch.no_grad():
+            outputs = [model(batch) for batch in torch.split(x_test, spec.batch_size)]
+            result = torch.cat(outputs)
+            if spec.classification:
+                result = torch.softmax(result, dim=1)
+            return result.numpy()
+
+    seconds = _time_repeats(predict, options.get("repeats", 5))
+    return {"epoch_seconds": seconds,
+            "version": f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads"}
+
+
+def predict_floor(name: str, spec: MLPSpec, data, options) -> dict:
+    """The forward products alone: `h[i+1] = h[i] @ W[i]` per batch, into preallocated buffers."""
+    rng = np.random.default_rng(spec.seed)
+    weights = _random_weights(spec, rng)
+    x_test = data["x_test"].reshape(len(data["x_test"]), -1)
+    buffers: dict[int, list] = {}
+
+    def predict():
+        for begin in range(0, len(x_test), spec.batch_size):
+            x = x_test[begin:begin + spec.batch_size]
+            acts = buffers.get(len(x))
+            if acts is None:
+                acts = buffers[len(x)] = [np.empty((len(x), w.shape[1]), dtype=np.float32)
+                                          for w in weights]
+            for w, h_in, h_out in zip(weights, [x, *acts[:-1]], acts):
+                np.matmul(h_in, w, out=h_out)
+
+    seconds = _time_repeats(predict, options.get("repeats", 5))
+    return {"epoch_seconds": seconds,
+            "version": f"{_numpy_info()}, {len(weights)} products per batch"}
+
+
+# --------------------------------------------------------------- mode: stream
+def _stream_inputs(keras, spec: MLPSpec, options):
+    """The training data in the form `options["source"]` names, and `fit`'s extra arguments.
+
+    - `array`: the whole file read into memory (the reference: memory grows
+      with the data);
+    - `memmap`: `numpy.memmap` of the file, given to `fit` as an array;
+    - `generator`: a Python generator reading consecutive batches from the
+      memory-mapped file, with `steps_per_epoch`;
+    - `pydataset`: a `keras.utils.PyDataset` doing the same by batch index.
+
+    The labels are small (8 bytes a sample) and stay in memory.
+    """
+    source = options["source"]
+    x = np.load(options["x_file"], mmap_mode=None if source == "array" else "r")
+    y = np.load(options["y_file"])
+    n, batch = len(x), spec.batch_size
+    steps = math.ceil(n / batch)
+    if source in ("array", "memmap"):
+        return (x, y), {"batch_size": batch}
+    if source == "generator":
+        def batches():
+            while True:  # Keras generators loop forever; steps_per_epoch ends each epoch
+                for begin in range(0, n, batch):
+                    yield np.array(x[begin:begin + batch]), y[begin:begin + batch]
+
+        return (batches(),), {"steps_per_epoch": steps}
+    if source == "pydataset":
+        base = getattr(keras.utils, "PyDataset", None)
+        if base is None:
+            raise _Unsupported("keras.utils.PyDataset does not exist")
+
+        class Batches(base):
+            def __len__(self):
+                return steps
+
+            def __getitem__(self, index):
+                part = slice(index * batch, (index + 1) * batch)
+                return np.array(x[part]), y[part]
+
+        return (Batches(),), {}
+    raise ValueError(f"unknown source {source!r}")
+
+
+class _Unsupported(Exception):
+    """The framework lacks what the job needs."""
+
+
+def stream_keras_api(name: str, spec: MLPSpec, data, options) -> dict:
+    """`fit` on data that is not in memory; sample the memory it takes meanwhile.
+
+    Reports the epoch times, the peak resident memory (`peak_rss_mb`, which
+    counts the file's resident pages), the anonymous memory before `fit`
+    (`base_anon_mb`: interpreter, framework, model) and its peak during
+    `fit` (`peak_anon_mb`).
+    """
+    keras, version = KERAS_API[name]()
+    keras.utils.set_random_seed(spec.seed)
+    model = _keras_model(keras, spec)
+    timer = _epoch_timer(keras)
+    base = _anonymous_mb()
+    try:
+        with AnonymousMemorySampler() as memory:
+            inputs, kwargs = _stream_inputs(keras, spec, options)
+            model.fit(*inputs, epochs=spec.epochs, verbose=0, callbacks=[timer], **kwargs)
+    except (_Unsupported, TypeError, ValueError, NotImplementedError, AttributeError) as error:
+        # What this framework does not accept is a row of the table, not a failure.
+        message = str(error).strip().splitlines()
+        return {"status": "unsupported", "version": version,
+                "detail": f"{type(error).__name__}: {message[0] if message else ''}"[:160]}
+    return {"epoch_seconds": timer.seconds, "version": version, "base_anon_mb": base,
+            "peak_anon_mb": memory.peak, "file_mb": os.path.getsize(options["x_file"]) / 2**20}
+
+
+# --------------------------------------------------------------- mode: phases
+def phases_axone(name: str, spec: MLPSpec, data, options) -> dict:
+    """Time each phase of axone's training step and of its `predict` (see `phases.py`)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import phases
+
+    keras, version = _import_axone()
+    keras.utils.set_random_seed(spec.seed)
+    model = _keras_model(keras, spec)
+    fit = phases.profile_fit(keras, model, data["x_train"], data["y_train"], spec.batch_size)
+    predict = phases.profile_predict(model, data["x_test"], spec.batch_size)
+    return {"fit": fit, "predict": predict, "version": version,
+            "epoch_seconds": [fit["epoch_seconds"]]}
+
+
+#: mode -> framework -> runner(name, spec, data, options)
 RUNNERS = {
-    "axone": (run_axone, ["axone"]),
-    "keras-tf": (run_keras_tf, ["tensorflow", "keras"]),
-    "torch": (run_torch, ["torch"]),
-    "sklearn": (run_sklearn, ["sklearn"]),
-    "floor": (run_floor, []),
+    "fit": {"axone": fit_keras_api, "keras-tf": fit_keras_api, "torch": fit_torch,
+            "sklearn": fit_sklearn, "floor": fit_floor},
+    "predict": {"axone": predict_keras_api, "keras-tf": predict_keras_api,
+                "torch": predict_torch, "floor": predict_floor},
+    "stream": {"axone": stream_keras_api, "keras-tf": stream_keras_api},
+    "phases": {"axone": phases_axone},
 }
+#: the top-level modules each framework needs
+MODULES = {"axone": ["axone"], "keras-tf": ["tensorflow", "keras"], "torch": ["torch"],
+           "sklearn": ["sklearn"], "floor": []}
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 4 or argv[0] not in RUNNERS:
+    if len(argv) != 4 or argv[0] not in MODULES:
         print(__doc__, file=sys.stderr)
         return 2
-    name, data_path, spec_path, result_path = argv
-    spec = MLPSpec(**json.loads(Path(spec_path).read_text()))
-    with np.load(data_path) as archive:
-        data = {key: archive[key] for key in archive.files}
-    runner, modules = RUNNERS[name]
-    missing = [module for module in modules if importlib.util.find_spec(module) is None]
-    if missing:  # only a missing framework is "not installed"; other errors propagate
+    name, data_path, job_path, result_path = argv
+    job = json.loads(Path(job_path).read_text())
+    mode, options = job.pop("mode", "fit"), job.pop("options", {})
+    spec = MLPSpec(**job)
+    runner = RUNNERS[mode].get(name)
+    missing = [module for module in MODULES[name] if importlib.util.find_spec(module) is None]
+    if runner is None:
+        result = {"status": "unsupported", "detail": f"no {mode} run for {name}"}
+    elif missing:  # only a missing framework is "not installed"; other errors propagate
         result = {"status": "not installed", "detail": f"no module {', '.join(missing)}"}
     else:
-        result = runner(spec, data)
-        result["status"] = "ok"
+        data = {}
+        if data_path != "-":
+            with np.load(data_path) as archive:
+                data = {key: archive[key] for key in archive.files}
+            # A job on the first N samples only (the scaling benchmark): a copy,
+            # so that the rest of the data is not kept in memory.
+            for part in ("train", "test"):
+                n = options.get(f"{part}_samples")
+                if n:
+                    for key in (f"x_{part}", f"y_{part}"):
+                        data[key] = data[key][:n].copy()
+        result = runner(name, spec, data, options)
+        result.setdefault("status", "ok")
+    result["peak_rss_mb"] = peak_rss_mb()
     result["python"] = sys.executable
     result["spec"] = asdict(spec)
+    result["mode"] = mode
     Path(result_path).write_text(json.dumps(result))
     return 0
 
