@@ -223,7 +223,7 @@ def profile_fit(keras, model, x, y, batch_size: int) -> dict:
         under the timer, "cpu_seconds": the process's CPU time during the
         timed epoch, "phases": {phase: seconds}}`.
     """
-    from axone.models import training
+    from axone.models import data_adapters
 
     model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)  # warm-up
     start = time.perf_counter()
@@ -232,7 +232,7 @@ def profile_fit(keras, model, x, y, batch_size: int) -> dict:
 
     timer = PhaseTimer()
     dense = _wrap_layers(timer, model, backward=True)
-    timer.wrap(training._BatchGather, "get", "gather")
+    timer.wrap(data_adapters._BatchGather, "get", "gather")
     timer.wrap(model, "_track", "bookkeeping")
     optimizer = model.optimizer
     timer.wrap(optimizer, "apply", "update")

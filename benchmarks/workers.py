@@ -39,6 +39,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 import threading
 import time
@@ -367,12 +368,19 @@ def fit_floor(name: str, spec: MLPSpec, data, options) -> dict:
     No bias, activation, loss, update or shuffle: any real step costs more.
     The batches are gathered before the clock starts.
     """
+    x_train = data["x_train"].reshape(len(data["x_train"]), -1)
+    epoch = _floor_epochs(spec, np.random.default_rng(spec.seed))
+    seconds = [epoch(x_train) for _ in range(spec.epochs)]
+    products = 3 * len(spec.sizes) - 4
+    return {"epoch_seconds": seconds, "test_metric": None,
+            "version": f"{_numpy_info()}, {products} products per step"}
+
+
+def _floor_epochs(spec: MLPSpec, rng):
+    """A function timing one floor epoch (see `fit_floor`) over the rows of an array."""
     sizes = spec.sizes
-    rng = np.random.default_rng(spec.seed)
     weights = _random_weights(spec, rng)
     weight_grads = [np.empty_like(w) for w in weights]
-    x_train = data["x_train"].reshape(len(data["x_train"]), -1)
-    n = len(x_train)
     buffers: dict[int, tuple] = {}
 
     def buffers_for(batch: int):
@@ -382,8 +390,8 @@ def fit_floor(name: str, spec: MLPSpec, data, options) -> dict:
             buffers[batch] = (acts, deltas)
         return buffers[batch]
 
-    seconds = []
-    for _ in range(spec.epochs):
+    def epoch(x_train) -> float:
+        n = len(x_train)
         shuffled = np.take(x_train, rng.permutation(n), axis=0)
         start = time.perf_counter()
         for begin in range(0, n, spec.batch_size):
@@ -396,10 +404,58 @@ def fit_floor(name: str, spec: MLPSpec, data, options) -> dict:
                 np.matmul(inputs[i].T, deltas[i], out=weight_grads[i])
                 if i > 0:
                     np.matmul(deltas[i], weights[i].T, out=deltas[i - 1])
-        seconds.append(time.perf_counter() - start)
-    products = 3 * len(weights) - 1
-    return {"epoch_seconds": seconds, "test_metric": None,
-            "version": f"{_numpy_info()}, {products} products per step"}
+        return time.perf_counter() - start
+
+    return epoch
+
+
+# ------------------------------------------------------------ mode: scale
+def _interleaved(small_epoch, large_epoch, rounds: int) -> dict:
+    """Alternate one large epoch with `factor` small ones, `rounds` times.
+
+    Both sizes run in the same process minutes (not hours) apart, so a
+    machine whose speed drifts slows both alike; each round gives one ratio.
+    """
+    small_seconds, large_seconds = [], []
+    for _ in range(rounds):
+        small_seconds.append(statistics.median(small_epoch()))
+        large_seconds.append(large_epoch())
+    return {"epoch_seconds": large_seconds, "small_epoch_seconds": small_seconds,
+            "ratios": [large / small for large, small in zip(large_seconds, small_seconds)]}
+
+
+def scale_keras_api(name: str, spec: MLPSpec, data, options) -> dict:
+    """`model.fit` on the first 1/factor of the samples and on all of them, interleaved."""
+    keras, version = KERAS_API[name]()
+    keras.utils.set_random_seed(spec.seed)
+    factor = options["factor"]
+    x, y = data["x_train"], data["y_train"]
+    small = len(x) // factor
+    x_small, y_small = x[:small].copy(), y[:small].copy()
+    model = _keras_model(keras, spec)
+    timer = _epoch_timer(keras)
+
+    def fit(x_part, y_part, epochs):
+        model.fit(x_part, y_part, batch_size=spec.batch_size, epochs=epochs, shuffle=True,
+                  verbose=0, callbacks=[timer])
+        return timer.seconds
+
+    fit(x_small, y_small, 1)  # warm-up: buffers for both batch shapes
+    result = _interleaved(lambda: fit(x_small, y_small, factor), lambda: fit(x, y, 1)[0],
+                          spec.epochs)
+    return {**result, "test_metric": None, "version": version}
+
+
+def scale_floor(name: str, spec: MLPSpec, data, options) -> dict:
+    """The BLAS floor (see `fit_floor`) on 1/factor of the samples and on all, interleaved."""
+    factor = options["factor"]
+    x_train = data["x_train"].reshape(len(data["x_train"]), -1)
+    rng = np.random.default_rng(spec.seed)
+    epoch = _floor_epochs(spec, rng)
+    x_small = x_train[:len(x_train) // factor].copy()
+    result = _interleaved(lambda: [epoch(x_small) for _ in range(factor)],
+                          lambda: epoch(x_train), spec.epochs)
+    return {**result, "test_metric": None, "version": _numpy_info()}
 
 
 # -------------------------------------------------------------- mode: predict
@@ -568,6 +624,7 @@ RUNNERS = {
                 "torch": predict_torch, "floor": predict_floor},
     "stream": {"axone": stream_keras_api, "keras-tf": stream_keras_api},
     "phases": {"axone": phases_axone},
+    "scale": {"axone": scale_keras_api, "floor": scale_floor},
 }
 #: the top-level modules each framework needs
 MODULES = {"axone": ["axone"], "keras-tf": ["tensorflow", "keras"], "torch": ["torch"],

@@ -602,8 +602,8 @@ def test_fit_over_a_memmap_keeps_memory_flat(image_files, shuffle):
     peaks = {rows: fit_peak(small_image_model(), x, y, batch_size=MEMORY_BATCH, shuffle=shuffle)
              for rows, (x, y) in image_files.items()}
     small, large = 64_000, 128_000
-    # Shuffling keeps one permutation of the sample indices (8 bytes a sample); nothing else grows.
-    index_bytes = 8 if shuffle else 0
+    # Shuffling keeps one permutation of the sample indices (4 bytes a sample); nothing else grows.
+    index_bytes = 4 if shuffle else 0
     assert peaks[small] < 4 * batch_bytes + index_bytes * small
     assert peaks[small] < image_files[small][0].nbytes / 10
     assert peaks[large] - peaks[small] < index_bytes * (large - small) + batch_bytes / 4

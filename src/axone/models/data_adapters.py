@@ -169,6 +169,19 @@ class _BatchGather:
         return xs, ys, sws
 
 
+def _permutation(rng, n: int) -> np.ndarray:
+    """`rng.permutation(n)` (the same order), in int32 when it fits.
+
+    The order of a pass is the one thing shuffling keeps per sample: int32
+    halves it, to 4 bytes a sample next to an MNIST image's 3,136.
+    """
+    if n >= 2**31:
+        return rng.permutation(n)
+    order = np.arange(n, dtype=np.int32)
+    rng.shuffle(order)
+    return order
+
+
 class ArrayBatches:
     """Batches of arrays: `n` samples in `num_batches` batches of `batch_size`.
 
@@ -194,7 +207,7 @@ class ArrayBatches:
 
     def new_pass(self, rng=None) -> Iterator:
         """The batches of one pass, shuffled with `rng.permutation` when `rng` is given."""
-        order = rng.permutation(self.n) if rng is not None else None
+        order = None if rng is None else _permutation(rng, self.n)
         if self.prepare is None:
             return map(self._gather.get, itertools.repeat(order), range(self.num_batches))
         return self._prepared_pass(order)
