@@ -18,9 +18,9 @@ from __future__ import annotations
 import sys
 
 from bench_mnist import mnist_spec, prepare_subset
-from harness import (LOAD_NOTE, failed, fmt, fmt_load, framework_job, max_load, median_over,
+from harness import (LOAD_NOTE, finish, fmt, fmt_load, framework_job, max_load, median_over,
                      paired_ratio, parse_args, print_header, run_jobs, status_text, table,
-                     target_line, write_json)
+                     target_line)
 
 FRAMEWORKS = ["axone", "floor", "keras-tf", "torch"]
 FLOOR_TARGET = 1.3
@@ -78,11 +78,7 @@ def main() -> int:
         why_not = status_text(found)
         if why_not and not key.startswith("axone@"):
             print(f"{key}: {why_not}")
-    print()
-    print("\n".join(verdicts))
-    print(flush=True)
-    write_json(args.json, title, runs, source=source)
-    return 1 if failed(runs) else 0
+    return finish(args, title, runs, verdicts, source=source)
 
 
 if __name__ == "__main__":

@@ -41,9 +41,9 @@ from pathlib import Path
 import numpy as np
 
 from bench_mnist import mnist_spec, prepare_subset
-from harness import (LOAD_NOTE, failed, fmt, fmt_load, framework_job, max_load, median_over,
+from harness import (LOAD_NOTE, finish, fmt, fmt_load, framework_job, max_load, median_over,
                      ok_runs, parse_args, print_header, run_jobs, status_text, table,
-                     target_line, write_json)
+                     target_line)
 
 FRAMEWORKS = ["axone", "keras-tf"]
 SOURCES = ["array", "memmap", "generator", "pydataset"]
@@ -139,11 +139,7 @@ def main() -> int:
                        None)
         if version:
             print(f"{name}: {version}")
-    print()
-    print("\n".join(verdicts))
-    print(flush=True)
-    write_json(args.json, title, runs, source=source)
-    return 1 if failed(runs) else 0
+    return finish(args, title, runs, verdicts, source=source)
 
 
 if __name__ == "__main__":

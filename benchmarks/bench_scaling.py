@@ -26,9 +26,8 @@ import statistics
 import sys
 
 from bench_mnist import mnist_spec, prepare_subset
-from harness import (LOAD_NOTE, failed, fmt, fmt_load, framework_job, max_load, median_over,
-                     ok_runs, parse_args, print_header, run_jobs, status_text, table, target_line,
-                     write_json)
+from harness import (LOAD_NOTE, finish, fmt, fmt_load, framework_job, max_load, median_over,
+                     ok_runs, parse_args, print_header, run_jobs, status_text, table, target_line)
 
 FRAMEWORKS = ["axone", "axone-1thread", "floor"]
 FACTOR = 10
@@ -72,13 +71,11 @@ def main() -> int:
                  "us/step small", "us/step large", "other load"], rows))
     print()
     print("seconds: median epoch time of each size; ratio: the median over all alternations of "
-          "the large\nepoch over the small ones next to it, in the same process (10.00 is linear);\nratios range: the lowest and highest of those ratios, which shows how much the machine's\nspeed moved during the run.")
+          "the large\nepoch over the small ones next to it, in the same process (10.00 is linear);\n"
+          "ratios range: the lowest and highest of those ratios, which shows how much the machine's\n"
+          "speed moved during the run.")
     print(LOAD_NOTE)
-    print()
-    print("\n".join(verdicts))
-    print(flush=True)
-    write_json(args.json, title, runs, source=source)
-    return 1 if failed(runs) else 0
+    return finish(args, title, runs, verdicts, source=source)
 
 
 if __name__ == "__main__":

@@ -304,6 +304,15 @@ def failed(runs: dict[str, list[dict]]) -> bool:
     return any(run["status"] == "error" for found in runs.values() for run in found)
 
 
+def finish(args, title: str, runs: dict[str, list[dict]], verdicts: list[str], **extra) -> int:
+    """Print the target lines, write `--json`, and return the script's exit status."""
+    print()
+    print("\n".join(verdicts))
+    print(flush=True)
+    write_json(args.json, title, runs, **extra)
+    return 1 if failed(runs) else 0
+
+
 def write_json(path: Path | None, title: str, runs: dict, **extra) -> None:
     """With `--json FILE`: every result, all rounds included."""
     if path:
