@@ -27,7 +27,7 @@ from phases import FIT_PHASES, PREDICT_PHASES
 
 #: a part that the second BLAS thread speeds up by less than this runs on one core
 THREADED = 1.15
-PRODUCTS = ("forward_products", "backward_products")
+PRODUCTS = ("forward_products", "backward_products", "weight_step")
 
 
 def phase_medians(found: list[dict], part: str) -> dict[str, float]:
@@ -104,8 +104,8 @@ def main() -> int:
           "that other processes used\nduring these runs; above a few percent, the times include "
           "contention.")
     print("phases: see benchmarks/phases.py. Matrix products: the same products timed alone in "
-          "the same\nprocess; the Dense layers' remaining time is their bias add / bias gradient "
-          "and call overhead.")
+          "the same\nprocess, but kernel += x.T @ delta, timed where it runs; the Dense layers' "
+          "remaining time is\ntheir bias add / bias step and call overhead.")
     print(f"\naxone: {ok_runs(default)[0].get('version', '')}")
     print(flush=True)
     write_json(args.json, title, runs, source=source)

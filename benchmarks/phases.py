@@ -12,12 +12,15 @@ Times are exclusive: while a layer's `forward` calls its activation, the
 clock runs for the activation, not the layer. What no wrapper covers (the
 loop itself, callbacks, the model's graph walk) is "loop and the rest".
 
-A Dense layer's own time is its matrix products plus its bias addition (or
-bias-gradient sum) and a few Python calls; `profile_fit` then times the same
-matrix products alone, with the same shapes and the same calls (`x @ W`
-allocating its result, `matmul(x.T, g, out=...)` for the weight gradient),
-and splits each layer's time into "matrix products" and "the rest" by
-difference. That split is an estimate: run to run, the products alone vary
+With plain SGD, the weight-gradient product and the SGD step are one call
+(`axone.blas.matmul_add`, `kernel += x.T @ delta`): it is wrapped and timed
+where it runs. A Dense layer's remaining time is its other matrix products
+plus its bias addition (or bias step) and a few Python calls; `profile_fit`
+then times those matrix products alone, with the same shapes and the same
+calls (`x @ W` allocating its result, `g @ W.T` for the input gradient; and
+`matmul(x.T, g, out=...)` for the weight gradient when an optimizer other
+than plain SGD leaves it in the layer), and splits each layer's time into
+"matrix products" and "the rest" by difference. That split is an estimate: run to run, the products alone vary
 by a few percent, and the rest absorbs what the products cost more inside
 the step than back to back (see `time_products`).
 
@@ -40,8 +43,9 @@ FIT_PHASES = [
     ("other_layers", "Flatten and other layers"),
     ("loss", "loss and its gradient"),
     ("backward_activation", "backward: activation derivatives"),
-    ("backward_products", "backward: matrix products"),
-    ("backward_dense_rest", "backward: rest of Dense (bias gradient)"),
+    ("backward_products", "backward: input-gradient products"),
+    ("weight_step", "backward: kernel += x.T @ delta (SGD)"),
+    ("backward_dense_rest", "backward: rest of Dense (bias step)"),
     ("update", "optimizer update"),
     ("bookkeeping", "loss and metric averages"),
     ("rest", "loop, callbacks and the rest"),
@@ -152,13 +156,15 @@ def _batch_sizes(n: int, batch_size: int) -> list[int]:
 
 
 def time_products(dense, n: int, batch_size: int, backward: bool, seed: int = 0,
-                  passes: int = 3) -> tuple[float, float]:
+                  passes: int = 3, weight_products: bool = True) -> tuple[float, float]:
     """Seconds of the Dense layers' matrix products alone, for one pass over `n` samples.
 
     The same calls as `Dense.forward` and `Dense.backward` (`x @ W`, which
     allocates its result; `matmul(x.T, g, out=dW)`; `g @ W.T` for every
     layer but the first), on random data of the same shapes, in the same
     process and with the same BLAS threads; the median of `passes` passes.
+    `weight_products=False` leaves out the weight-gradient products (timed
+    in place when the layers apply the SGD step themselves).
 
     Products run back to back here, with the BLAS threads awake; inside the
     step, where elementwise work separates them, each may also pay for
@@ -167,12 +173,13 @@ def time_products(dense, n: int, batch_size: int, backward: bool, seed: int = 0,
     Returns:
         `(forward seconds, backward seconds)`.
     """
-    runs = sorted((_time_products_once(dense, n, batch_size, backward, seed)
+    runs = sorted((_time_products_once(dense, n, batch_size, backward, seed, weight_products)
                    for _ in range(passes)), key=sum)
     return runs[len(runs) // 2]
 
 
-def _time_products_once(dense, n: int, batch_size: int, backward: bool, seed: int):
+def _time_products_once(dense, n: int, batch_size: int, backward: bool, seed: int,
+                        weight_products: bool):
     rng = np.random.default_rng(seed)
     weights = [layer.kernel.value for layer in dense]
     grads = [np.empty_like(w) for w in weights]
@@ -190,7 +197,8 @@ def _time_products_once(dense, n: int, batch_size: int, backward: bool, seed: in
         middle = time.perf_counter()
         if backward:
             for i in reversed(range(len(weights))):
-                np.matmul(xs[i].T, gs[i], out=grads[i])
+                if weight_products:
+                    np.matmul(xs[i].T, gs[i], out=grads[i])
                 if i > 0:
                     gs[i] @ weights[i].T
         end = time.perf_counter()
@@ -234,6 +242,9 @@ def profile_fit(keras, model, x, y, batch_size: int) -> dict:
     dense = _wrap_layers(timer, model, backward=True)
     timer.wrap(data_adapters._BatchGather, "get", "gather")
     timer.wrap(model, "_track", "bookkeeping")
+    from axone.layers import core
+
+    timer.wrap(core, "matmul_add", "weight_step")
     optimizer = model.optimizer
     timer.wrap(optimizer, "apply", "update")
     timer.wrap(optimizer, "apply_prescaled", "update")
@@ -258,7 +269,8 @@ def profile_fit(keras, model, x, y, batch_size: int) -> dict:
         model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, callbacks=[EpochClock()])
     finally:
         timer.unwrap()
-    products = time_products(dense, len(x), batch_size, backward=True)
+    in_place = timer.calls.get("weight_step", 0) > 0
+    products = time_products(dense, len(x), batch_size, backward=True, weight_products=not in_place)
     return {"epoch_seconds": plain, "timed_epoch_seconds": timed["seconds"],
             "cpu_seconds": timed["cpu"], "phases": _split_dense(timer.seconds, products),
             "steps": timer.calls.get("gather", 0)}

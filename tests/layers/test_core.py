@@ -54,3 +54,21 @@ def test_direct_call_computes_in_the_layer_dtype():
     layer = Dense(1, use_bias=False, kernel_initializer="ones", dtype="float64")
     out = layer(np.array([[1 + 1e-12]]))
     assert out.dtype == np.float64 and out[0, 0] != 1.0
+
+
+def test_dense_applies_a_prescaled_sgd_step_in_backward():
+    """With sgd_step_in_backward, the incoming gradient carries -learning_rate: backward adds
+    the weight gradients to the weights and returns the input gradient of the old kernel."""
+    rng = np.random.default_rng(4)
+    layer = Dense(3, activation="tanh")
+    x = rng.standard_normal((5, 4)).astype("float32")
+    layer(x)
+    kernel, bias = (w.copy() for w in layer.get_weights())
+    layer.forward(x, training=True)
+    grad = rng.standard_normal((5, 3)).astype("float32") * -0.1
+    layer.sgd_step_in_backward = True
+    grad_input = layer.backward(grad)
+    grad_z = grad * (1 - np.tanh(x @ kernel + bias) ** 2)
+    np.testing.assert_allclose(grad_input, grad_z @ kernel.T, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.kernel.value, kernel + x.T @ grad_z, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.bias.value, bias + grad_z.sum(axis=0), rtol=1e-5, atol=1e-6)

@@ -240,3 +240,46 @@ def test_prescaled_sgd_step_equals_the_ordinary_update():
     assert models[0].optimizer.iterations == models[1].optimizer.iterations == 8
     for a, b in zip(models[0].get_weights(), models[1].get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("gemm", ["blas", "numpy"])
+def test_sgd_step_in_backward_equals_the_optimizer_update(gemm, monkeypatch):
+    """Dense layers add the pre-scaled step to their weights during backward; the optimizer
+    updates the rest. Shared, frozen, bias-free and non-Dense layers included, the weights
+    must match those of the ordinary path (the optimizer updating every weight)."""
+    from axone import blas
+
+    if gemm == "numpy":
+        monkeypatch.setattr(blas, "_GEMMS", {})
+
+    class OrdinarySGD(axone.optimizers.SGD):
+        def prescale_factor(self):
+            return None
+
+    def build():
+        axone.utils.set_random_seed(3)
+        inputs = layers.Input(shape=(3,))
+        shared = layers.Dense(4, activation="tanh", name="shared")
+        frozen = layers.Dense(4, name="frozen", trainable=False)
+        left = shared(layers.Dense(4, use_bias=False, name="no_bias")(inputs))
+        right = shared(frozen(inputs))
+        merged = layers.BatchNormalization()(layers.Concatenate()([left, right]))
+        return axone.Model(inputs, layers.Dense(1, name="head")(merged))
+
+    x, y = regression_data(48)
+    trained = []
+    for optimizer in (axone.optimizers.SGD(0.05), OrdinarySGD(0.05)):
+        model = build()
+        model.compile(optimizer=optimizer, loss="mse")
+        frozen_before = model.get_layer("frozen").get_weights()
+        no_bias_before = model.get_layer("no_bias").get_weights()[0]
+        model.fit(x, y, epochs=2, batch_size=16, verbose=0)
+        trained.append(model)
+    fused, ordinary = trained
+    assert fused._update_plan().in_backward == {id(fused.get_layer(n)) for n in ("no_bias", "head")}
+    for a, b in zip(fused.get_weights(), ordinary.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    for a, b in zip(frozen_before, fused.get_layer("frozen").get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert not np.allclose(no_bias_before, fused.get_layer("no_bias").get_weights()[0])
+    assert fused.optimizer.iterations == ordinary.optimizer.iterations == 6

@@ -9,7 +9,12 @@ A layer:
   * in `backward(grad_output)` writes each weight's gradient into
     `variable.grad` and returns the gradient with respect to its input
     (`None` when `self.input_grad_needed` is False). It never updates weights:
-    that is the optimizer's job.
+    that is the optimizer's job. One exception, for speed: a layer whose
+    `supports_sgd_step_in_backward` is True (Dense) may be told, by the
+    model setting `self.sgd_step_in_backward` for one pass, that the
+    incoming gradient already carries plain gradient descent's factor
+    `-learning_rate`; it then adds its weight gradients to the weights
+    themselves, which saves the optimizer a pass over them.
 
 Two rules keep graphs with fan-out correct: `forward` never modifies its
 input array in place (another layer may read it), and `backward` never
@@ -70,6 +75,8 @@ class Layer:
 
     #: True for layers called on a list of tensors (merge layers), even a list of one.
     _accepts_list_input = False
+    #: True for layers whose backward can apply a pre-scaled SGD step itself.
+    supports_sgd_step_in_backward = False
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype: str | None = None,
                  input_shape=None, input_dim: int | None = None, batch_input_shape=None,
@@ -89,6 +96,7 @@ class Layer:
         self._cache: Any = None
         self._inbound_nodes: list[Node] = []
         self.input_grad_needed = True
+        self.sgd_step_in_backward = False
         # Keras 2 forms of the input shape, accepted on a first layer.
         self._input_shape_arg = None
         if batch_input_shape is not None:

@@ -7,6 +7,7 @@ import math
 from axone.backend import xp
 
 from axone import activations, initializers, regularizers
+from axone.blas import matmul_add
 from axone.layers.base import Layer
 
 
@@ -31,6 +32,8 @@ class Dense(Layer):
     Shapes: input `(batch, ..., input_dim)`; kernel `(input_dim, units)`;
     output `(batch, ..., units)`.
     """
+
+    supports_sgd_step_in_backward = True
 
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -92,6 +95,15 @@ class Dense(Layer):
         # Flatten leading axes so inputs of rank > 2 reduce to one matrix product.
         x2 = x.reshape(-1, x.shape[-1])
         g2 = grad_z.reshape(-1, self.units)
+        # The input gradient first: it needs the kernel before any update.
+        grad_input = grad_z @ self.kernel.value.T if self.input_grad_needed else None
+        if self.sgd_step_in_backward:
+            # grad_z carries -learning_rate: add the weight gradients to the
+            # weights (grads serve as scratch), the SGD step itself.
+            matmul_add(x2.T, g2, out=self.kernel.value, scratch=self.kernel.grad)
+            if self.use_bias:
+                self.bias.value += xp.add.reduce(g2, axis=0)
+            return grad_input
         xp.matmul(x2.T, g2, out=self.kernel.grad)
         if self.kernel_regularizer is not None:
             self.kernel.grad += self.kernel_regularizer.gradient(self.kernel.value)
@@ -99,9 +111,7 @@ class Dense(Layer):
             xp.sum(g2, axis=0, out=self.bias.grad)
             if self.bias_regularizer is not None:
                 self.bias.grad += self.bias_regularizer.gradient(self.bias.value)
-        if not self.input_grad_needed:
-            return None
-        return grad_z @ self.kernel.value.T
+        return grad_input
 
     def regularization_loss(self) -> float:
         """Sum of the weight penalties (0.0 without regularizers)."""

@@ -206,8 +206,12 @@ class Model(Trainer, Layer):
                 caches.append(layer._cache)
         return [values[s] for s in plan.output_slots]
 
-    def _backward(self, output_grads: list[xp.ndarray]) -> None:
-        """Backpropagate gradients of the outputs; fill every `variable.grad`."""
+    def _backward(self, output_grads: list[xp.ndarray], sgd_step_layers: frozenset = frozenset()) -> None:
+        """Backpropagate gradients of the outputs; fill every `variable.grad`.
+
+        The layers whose ids are in `sgd_step_layers` apply the (pre-scaled)
+        SGD step to their weights instead (see `Layer.sgd_step_in_backward`).
+        """
         plan = self._plan
         grads: list[Any] = [None] * plan.n_slots
         for slot, g in zip(plan.output_slots, output_grads):
@@ -232,6 +236,7 @@ class Model(Trainer, Layer):
                 if id(layer) in done:
                     saved = [v.grad.copy() for v in layer._weights if v.grad is not None]
             layer.input_grad_needed = step.input_grad_needed
+            layer.sgd_step_in_backward = id(layer) in sgd_step_layers
             grad_in = layer.backward(grad)
             if saved is not None:
                 for variable, previous in zip([v for v in layer._weights if v.grad is not None], saved):

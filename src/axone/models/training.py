@@ -12,6 +12,7 @@ import functools
 import math
 import sys
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,6 +30,22 @@ _NAN_ADVICE = (
     "them, e.g. with sklearn's StandardScaler, or divide pixels by 255), a learning rate "
     "that is too high (try 10x smaller), or a log of 0 in a custom loss."
 )
+
+
+@dataclass(frozen=True)
+class _UpdatePlan:
+    """What one training step updates, as slices `(start, stop)` of the parameter buffer.
+
+    Attributes:
+        ranges: every trainable slice.
+        in_backward: ids of the layers that apply a pre-scaled SGD step to
+            their own weights during backward (see `Layer.sgd_step_in_backward`).
+        rest: the trainable slices outside those layers.
+    """
+
+    ranges: list
+    in_backward: frozenset
+    rest: list
 
 
 class Trainer:
@@ -156,32 +173,51 @@ class Trainer:
             return dict(zip(self._output_keys, outputs))
         return outputs
 
-    def _trainable_ranges(self) -> list[tuple[int, int]]:
+    def _update_plan(self) -> "_UpdatePlan":
+        """Which slices of the parameter buffer a training step updates, and who updates them."""
         frozen = set()
         if not self.trainable:
             frozen = {id(v) for v in self._params.variables}
         for layer in self.layers:
             if not layer.trainable:
                 frozen.update(id(v) for v in layer._weights)
-        flags = [id(v) not in frozen for v in self._params.variables]
-        return self._params.trainable_ranges(flags)
+        trainable = [id(v) not in frozen for v in self._params.variables]
+        # Layers that can apply a pre-scaled SGD step in their backward pass:
+        # trainable, called once (a shared layer sums the gradients of its
+        # calls first), and with their weights in this model's buffer.
+        in_backward = [
+            layer for layer in self._plan.layers
+            if layer.supports_sgd_step_in_backward and id(layer) not in self._shared
+            and layer._weights and all(id(v) not in frozen and v.owner is self._params
+                                       for v in layer._weights)
+        ]
+        covered = {id(v) for layer in in_backward for v in layer._weights}
+        rest = [flag and id(v) not in covered for flag, v in zip(trainable, self._params.variables)]
+        return _UpdatePlan(ranges=self._params.trainable_ranges(trainable),
+                           in_backward=frozenset(id(layer) for layer in in_backward),
+                           rest=self._params.trainable_ranges(rest))
 
     # ------------------------------------------------------------------ steps
-    def _train_step(self, xs, ys, sws, ranges) -> float:
+    def _train_step(self, xs, ys, sws, plan: "_UpdatePlan") -> float:
         outputs = self._forward(xs, training=True)
         # Plain SGD: scale the loss gradient by -learning_rate so that backward
-        # writes the updates themselves (see Optimizer.prescale_factor). Weight
-        # penalties add unscaled gradients, so they use the ordinary path.
+        # produces the updates themselves (see Optimizer.prescale_factor); the
+        # layers that can add them to their weights during backward do, and
+        # the optimizer adds the rest. Weight penalties add unscaled
+        # gradients, so they use the ordinary path.
         prescale = None if self._regularized_layers else self.optimizer.prescale_factor()
         loss, per_output, grads = self._compiled_loss.compute(
             ys, outputs, sws, grad_scale=1.0 if prescale is None else prescale)
         if self._regularized_layers:
             loss += self._regularization_loss()
-        self._backward(grads)
-        if ranges and prescale is not None:
-            self.optimizer.apply_prescaled(self._params.values, self._params.grads, ranges)
-        elif ranges:
-            self.optimizer.apply(self._params.values, self._params.grads, ranges, self._params.offsets)
+        if prescale is not None and plan.ranges:
+            self._backward(grads, plan.in_backward)
+            self.optimizer.apply_prescaled(self._params.values, self._params.grads, plan.rest)
+        else:
+            self._backward(grads)
+            if plan.ranges:
+                self.optimizer.apply(self._params.values, self._params.grads, plan.ranges,
+                                     self._params.offsets)
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 
@@ -317,7 +353,7 @@ class Trainer:
                                             {"verbose": verbose, "epochs": epochs, "steps": train.num_batches})
         self.history = history
         self.stop_training = False
-        ranges = self._trainable_ranges()
+        update_plan = self._update_plan()
         rng = backend.random_generator()
         if shuffle and source.num_batches is not None:
             train.rng = rng
@@ -338,7 +374,7 @@ class Trainer:
                     step = 0
                     for xb, yb, swb in train.epoch():
                         callback_list.on_train_batch_begin(step)
-                        loss = self._train_step(xb, yb, swb, ranges)
+                        loss = self._train_step(xb, yb, swb, update_plan)
                         if not warned and not math.isfinite(loss):
                             warned = True
                             warnings.warn(_NAN_ADVICE.format(value=loss, epoch=epoch + 1, step=step + 1),
@@ -495,7 +531,7 @@ class Trainer:
         self._require_compiled("train_on_batch()")
         xs, ys, sws, _ = self._prepare_xy(x, y, sample_weight, class_weight)
         self._ensure_packed()
-        self._train_step(xs, ys, sws, self._trainable_ranges())
+        self._train_step(xs, ys, sws, self._update_plan())
         logs = self._logs()
         return logs if return_dict else self._flatten_logs(logs)
 
