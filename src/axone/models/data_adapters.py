@@ -161,7 +161,10 @@ class _BatchGather:
             index = order[start:stop]
             parts = self._buffers_for(stop - start)
             for array, out in zip(self.arrays, parts):
-                np.take(array, index, axis=0, out=out)
+                # The order is a permutation of range(n): every index is valid, and
+                # mode="clip" skips the check and the buffered copy that mode="raise"
+                # makes with out= (a third of the gather's time).
+                np.take(array, index, axis=0, out=out, mode="clip")
         xs = parts[: self.n_x]
         ys = parts[self.n_x: self.n_x + self.n_y]
         rest = iter(parts[self.n_x + self.n_y:])
