@@ -13,8 +13,10 @@ clock runs for the activation, not the layer. What no wrapper covers (the
 loop itself, callbacks, the model's graph walk) is "loop and the rest".
 
 With plain SGD, the weight-gradient product and the SGD step are one call
-(`axone.blas.matmul_add`, `kernel += x.T @ delta`): it is wrapped and timed
-where it runs. A Dense layer's remaining time is its other matrix products
+(`axone.blas.matmul_add`, `kernel += x.T @ delta`, made by each Dense
+layer's `apply_sgd_step` after the backward pass): it is wrapped and timed
+where it runs, and the rest of `apply_sgd_step` (the bias step) counts as
+the layer's backward. A Dense layer's remaining time is its other matrix products
 plus its bias addition (or bias step) and a few Python calls; `profile_fit`
 then times those matrix products alone, with the same shapes and the same
 calls (`x @ W` allocating its result, `g @ W.T` for the input gradient; and
@@ -141,6 +143,8 @@ def _wrap_layers(timer: PhaseTimer, model, backward: bool) -> list:
         timer.wrap(layer, "forward", "forward_dense" if is_dense else "other_layers")
         if backward:
             timer.wrap(layer, "backward", "backward_dense" if is_dense else "other_layers")
+            if is_dense:  # plain SGD: the layer's own step, after the backward pass
+                timer.wrap(layer, "apply_sgd_step", "backward_dense")
         if activation is not None and hasattr(activation, "forward"):
             timer.wrap(activation, "forward", "forward_activation")
             if backward and hasattr(activation, "backward"):

@@ -56,9 +56,9 @@ def test_direct_call_computes_in_the_layer_dtype():
     assert out.dtype == np.float64 and out[0, 0] != 1.0
 
 
-def test_dense_applies_a_prescaled_sgd_step_in_backward():
-    """With sgd_step_in_backward, the incoming gradient carries -learning_rate: backward adds
-    the weight gradients to the weights and returns the input gradient of the old kernel."""
+def test_dense_keeps_a_prescaled_sgd_step_and_applies_it_after_backward():
+    """With keep_sgd_step, the incoming gradient carries -learning_rate: backward leaves the
+    weights alone and returns the input gradient; apply_sgd_step then adds the step."""
     rng = np.random.default_rng(4)
     layer = Dense(3, activation="tanh")
     x = rng.standard_normal((5, 4)).astype("float32")
@@ -66,9 +66,17 @@ def test_dense_applies_a_prescaled_sgd_step_in_backward():
     kernel, bias = (w.copy() for w in layer.get_weights())
     layer.forward(x, training=True)
     grad = rng.standard_normal((5, 3)).astype("float32") * -0.1
-    layer.sgd_step_in_backward = True
+    layer.keep_sgd_step = True
     grad_input = layer.backward(grad)
+    np.testing.assert_array_equal(layer.kernel.value, kernel)
+    np.testing.assert_array_equal(layer.bias.value, bias)
     grad_z = grad * (1 - np.tanh(x @ kernel + bias) ** 2)
     np.testing.assert_allclose(grad_input, grad_z @ kernel.T, rtol=1e-5, atol=1e-6)
+    layer.apply_sgd_step()
     np.testing.assert_allclose(layer.kernel.value, kernel + x.T @ grad_z, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(layer.bias.value, bias + grad_z.sum(axis=0), rtol=1e-5, atol=1e-6)
+    stepped = layer.kernel.value.copy()
+    layer.apply_sgd_step()  # a step is applied once
+    layer.forward(x, training=True)
+    layer.apply_sgd_step()  # a new forward pass drops a step its backward did not make
+    np.testing.assert_array_equal(layer.kernel.value, stepped)

@@ -243,8 +243,8 @@ def test_prescaled_sgd_step_equals_the_ordinary_update():
 
 
 @pytest.mark.parametrize("gemm", ["blas", "numpy"])
-def test_sgd_step_in_backward_equals_the_optimizer_update(gemm, monkeypatch):
-    """Dense layers add the pre-scaled step to their weights during backward; the optimizer
+def test_layers_own_sgd_step_equals_the_optimizer_update(gemm, monkeypatch):
+    """Dense layers add the pre-scaled step to their weights after backward; the optimizer
     updates the rest. Shared, frozen, bias-free and non-Dense layers included, the weights
     must match those of the ordinary path (the optimizer updating every weight)."""
     from axone import blas
@@ -276,10 +276,26 @@ def test_sgd_step_in_backward_equals_the_optimizer_update(gemm, monkeypatch):
         model.fit(x, y, epochs=2, batch_size=16, verbose=0)
         trained.append(model)
     fused, ordinary = trained
-    assert fused._update_plan().in_backward == {id(fused.get_layer(n)) for n in ("no_bias", "head")}
+    assert fused._update_plan().stepping_ids == {id(fused.get_layer(n)) for n in ("no_bias", "head")}
     for a, b in zip(fused.get_weights(), ordinary.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     for a, b in zip(frozen_before, fused.get_layer("frozen").get_weights()):
         np.testing.assert_array_equal(a, b)
     assert not np.allclose(no_bias_before, fused.get_layer("no_bias").get_weights()[0])
     assert fused.optimizer.iterations == ordinary.optimizer.iterations == 6
+
+
+def test_a_backward_error_leaves_every_weight_unchanged():
+    """Layers step only after the whole backward pass: a layer that cannot backpropagate
+    (a step activation) fails the step before any weight moves."""
+    from axone.activations import NotDifferentiableError
+
+    model = axone.Sequential([layers.Input(shape=(3,)), layers.Dense(4, activation="relu"),
+                              layers.Activation("sign"), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.get_weights()
+    x, y = regression_data(8)
+    with pytest.raises(NotDifferentiableError, match="sign"):
+        model.fit(x, y, verbose=0)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -9,12 +9,16 @@ A layer:
   * in `backward(grad_output)` writes each weight's gradient into
     `variable.grad` and returns the gradient with respect to its input
     (`None` when `self.input_grad_needed` is False). It never updates weights:
-    that is the optimizer's job. One exception, for speed: a layer whose
-    `supports_sgd_step_in_backward` is True (Dense) may be told, by the
-    model setting `self.sgd_step_in_backward` for one pass, that the
-    incoming gradient already carries plain gradient descent's factor
-    `-learning_rate`; it then adds its weight gradients to the weights
-    themselves, which saves the optimizer a pass over them.
+    that is the optimizer's job, done after the whole backward pass, so an
+    error in any layer's backward leaves every weight as it was.
+
+For plain gradient descent, a layer whose `supports_sgd_step` is True
+(Dense) can do the optimizer's job for its own weights, faster: when the
+model sets `self.keep_sgd_step` for a backward pass, the incoming gradient
+already carries the factor `-learning_rate`; `backward` then keeps what the
+step needs instead of writing weight gradients, and `apply_sgd_step()`,
+called once the whole backward pass has succeeded, adds the step to the
+weights (for Dense, in one product: `kernel += x.T @ delta`).
 
 Two rules keep graphs with fan-out correct: `forward` never modifies its
 input array in place (another layer may read it), and `backward` never
@@ -75,8 +79,8 @@ class Layer:
 
     #: True for layers called on a list of tensors (merge layers), even a list of one.
     _accepts_list_input = False
-    #: True for layers whose backward can apply a pre-scaled SGD step itself.
-    supports_sgd_step_in_backward = False
+    #: True for layers that implement `keep_sgd_step` and `apply_sgd_step`.
+    supports_sgd_step = False
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype: str | None = None,
                  input_shape=None, input_dim: int | None = None, batch_input_shape=None,
@@ -96,7 +100,7 @@ class Layer:
         self._cache: Any = None
         self._inbound_nodes: list[Node] = []
         self.input_grad_needed = True
-        self.sgd_step_in_backward = False
+        self.keep_sgd_step = False
         # Keras 2 forms of the input shape, accepted on a first layer.
         self._input_shape_arg = None
         if batch_input_shape is not None:
@@ -199,6 +203,13 @@ class Layer:
     def backward(self, grad_output):
         """Write weight gradients into `variable.grad`; return the input gradient."""
         raise NotImplementedError(f"{type(self).__name__} must implement backward().")
+
+    def apply_sgd_step(self) -> None:
+        """Add the pre-scaled SGD step kept by the last `backward` to the weights.
+
+        Only layers with `supports_sgd_step` implement it (see the module docstring).
+        """
+        raise TypeError(f"{type(self).__name__} does not apply SGD steps itself; the optimizer does.")
 
     def check_input_shape(self, input_shape) -> None:
         """Raise a ValueError if `input_shape` cannot feed this built layer.

@@ -33,7 +33,7 @@ class Dense(Layer):
     output `(batch, ..., units)`.
     """
 
-    supports_sgd_step_in_backward = True
+    supports_sgd_step = True
 
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
@@ -55,6 +55,7 @@ class Dense(Layer):
         # pre-activation (softmax + crossentropy, sigmoid + binary crossentropy).
         self.loss_gives_preactivation_grad = False
         self.kernel = self.bias = None
+        self._sgd_step = None  # (x, delta) kept for apply_sgd_step
 
     def build(self, input_shape):
         if len(input_shape) < 2 or input_shape[-1] is None:
@@ -84,6 +85,7 @@ class Dense(Layer):
             z = None
         if training:  # inference keeps nothing for a backward pass
             self._cache = (x, z, y)
+            self._sgd_step = None
         return y
 
     def backward(self, grad_output):
@@ -95,23 +97,31 @@ class Dense(Layer):
         # Flatten leading axes so inputs of rank > 2 reduce to one matrix product.
         x2 = x.reshape(-1, x.shape[-1])
         g2 = grad_z.reshape(-1, self.units)
-        # The input gradient first: it needs the kernel before any update.
-        grad_input = grad_z @ self.kernel.value.T if self.input_grad_needed else None
-        if self.sgd_step_in_backward:
-            # grad_z carries -learning_rate: add the weight gradients to the
-            # weights (grads serve as scratch), the SGD step itself.
-            matmul_add(x2.T, g2, out=self.kernel.value, scratch=self.kernel.grad)
+        if self.keep_sgd_step:
+            # grad_z carries -learning_rate: the step is x.T @ grad_z, added
+            # to the kernel by apply_sgd_step once the backward pass is done.
+            self._sgd_step = (x2, g2)
+        else:
+            xp.matmul(x2.T, g2, out=self.kernel.grad)
+            if self.kernel_regularizer is not None:
+                self.kernel.grad += self.kernel_regularizer.gradient(self.kernel.value)
             if self.use_bias:
-                self.bias.value += xp.add.reduce(g2, axis=0)
-            return grad_input
-        xp.matmul(x2.T, g2, out=self.kernel.grad)
-        if self.kernel_regularizer is not None:
-            self.kernel.grad += self.kernel_regularizer.gradient(self.kernel.value)
+                xp.sum(g2, axis=0, out=self.bias.grad)
+                if self.bias_regularizer is not None:
+                    self.bias.grad += self.bias_regularizer.gradient(self.bias.value)
+        if not self.input_grad_needed:
+            return None
+        return grad_z @ self.kernel.value.T
+
+    def apply_sgd_step(self):
+        """`kernel += x.T @ delta` (one gemm, the gradient buffer as fallback scratch), `bias += sum(delta)`."""
+        if self._sgd_step is None:  # no gradient reached this layer in this step
+            return
+        x2, g2 = self._sgd_step
+        self._sgd_step = None
+        matmul_add(x2.T, g2, out=self.kernel.value, scratch=self.kernel.grad)
         if self.use_bias:
-            xp.sum(g2, axis=0, out=self.bias.grad)
-            if self.bias_regularizer is not None:
-                self.bias.grad += self.bias_regularizer.gradient(self.bias.value)
-        return grad_input
+            self.bias.value += xp.add.reduce(g2, axis=0)
 
     def regularization_loss(self) -> float:
         """Sum of the weight penalties (0.0 without regularizers)."""

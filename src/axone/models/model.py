@@ -209,8 +209,8 @@ class Model(Trainer, Layer):
     def _backward(self, output_grads: list[xp.ndarray], sgd_step_layers: frozenset = frozenset()) -> None:
         """Backpropagate gradients of the outputs; fill every `variable.grad`.
 
-        The layers whose ids are in `sgd_step_layers` apply the (pre-scaled)
-        SGD step to their weights instead (see `Layer.sgd_step_in_backward`).
+        The layers whose ids are in `sgd_step_layers` keep their pre-scaled
+        SGD step instead, for `apply_sgd_step` (see `Layer.keep_sgd_step`).
         """
         plan = self._plan
         grads: list[Any] = [None] * plan.n_slots
@@ -236,7 +236,7 @@ class Model(Trainer, Layer):
                 if id(layer) in done:
                     saved = [v.grad.copy() for v in layer._weights if v.grad is not None]
             layer.input_grad_needed = step.input_grad_needed
-            layer.sgd_step_in_backward = id(layer) in sgd_step_layers
+            layer.keep_sgd_step = id(layer) in sgd_step_layers
             grad_in = layer.backward(grad)
             if saved is not None:
                 for variable, previous in zip([v for v in layer._weights if v.grad is not None], saved):

@@ -38,13 +38,15 @@ class _UpdatePlan:
 
     Attributes:
         ranges: every trainable slice.
-        in_backward: ids of the layers that apply a pre-scaled SGD step to
-            their own weights during backward (see `Layer.sgd_step_in_backward`).
+        stepping_layers: the layers that apply a pre-scaled SGD step to their
+            own weights (see `Layer.supports_sgd_step`).
+        stepping_ids: their ids.
         rest: the trainable slices outside those layers.
     """
 
     ranges: list
-    in_backward: frozenset
+    stepping_layers: tuple
+    stepping_ids: frozenset
     rest: list
 
 
@@ -182,36 +184,39 @@ class Trainer:
             if not layer.trainable:
                 frozen.update(id(v) for v in layer._weights)
         trainable = [id(v) not in frozen for v in self._params.variables]
-        # Layers that can apply a pre-scaled SGD step in their backward pass:
+        # Layers that can apply a pre-scaled SGD step to their own weights:
         # trainable, called once (a shared layer sums the gradients of its
         # calls first), and with their weights in this model's buffer.
-        in_backward = [
+        stepping = [
             layer for layer in self._plan.layers
-            if layer.supports_sgd_step_in_backward and id(layer) not in self._shared
+            if layer.supports_sgd_step and id(layer) not in self._shared
             and layer._weights and all(id(v) not in frozen and v.owner is self._params
                                        for v in layer._weights)
         ]
-        covered = {id(v) for layer in in_backward for v in layer._weights}
+        covered = {id(v) for layer in stepping for v in layer._weights}
         rest = [flag and id(v) not in covered for flag, v in zip(trainable, self._params.variables)]
         return _UpdatePlan(ranges=self._params.trainable_ranges(trainable),
-                           in_backward=frozenset(id(layer) for layer in in_backward),
+                           stepping_layers=tuple(stepping),
+                           stepping_ids=frozenset(id(layer) for layer in stepping),
                            rest=self._params.trainable_ranges(rest))
 
     # ------------------------------------------------------------------ steps
     def _train_step(self, xs, ys, sws, plan: "_UpdatePlan") -> float:
         outputs = self._forward(xs, training=True)
         # Plain SGD: scale the loss gradient by -learning_rate so that backward
-        # produces the updates themselves (see Optimizer.prescale_factor); the
-        # layers that can add them to their weights during backward do, and
-        # the optimizer adds the rest. Weight penalties add unscaled
-        # gradients, so they use the ordinary path.
+        # produces the updates themselves (see Optimizer.prescale_factor); once
+        # the backward pass has succeeded, the layers that can add them to
+        # their weights do, and the optimizer adds the rest. Weight penalties
+        # add unscaled gradients, so they use the ordinary path.
         prescale = None if self._regularized_layers else self.optimizer.prescale_factor()
         loss, per_output, grads = self._compiled_loss.compute(
             ys, outputs, sws, grad_scale=1.0 if prescale is None else prescale)
         if self._regularized_layers:
             loss += self._regularization_loss()
         if prescale is not None and plan.ranges:
-            self._backward(grads, plan.in_backward)
+            self._backward(grads, plan.stepping_ids)
+            for layer in plan.stepping_layers:
+                layer.apply_sgd_step()
             self.optimizer.apply_prescaled(self._params.values, self._params.grads, plan.rest)
         else:
             self._backward(grads)
