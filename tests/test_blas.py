@@ -74,3 +74,8 @@ def test_numpy_wheels_get_the_blas_path():
     if config.get("name") != "scipy-openblas" or os.environ.get("AXONE_BLAS", "").lower() == "numpy":
         pytest.skip(f"NumPy's BLAS here is {config.get('name')!r}: matmul_add uses the numpy path")
     assert blas.uses_blas()
+
+
+def test_axone_blas_numpy_turns_the_blas_path_off(monkeypatch):
+    monkeypatch.setenv("AXONE_BLAS", "numpy")
+    assert blas._find_gemms() == {}
