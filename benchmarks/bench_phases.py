@@ -25,8 +25,8 @@ from harness import (failed, fmt, fmt_load, framework_job, max_load, ok_runs,
                      parse_args, print_header, run_jobs, status_text, table, write_json)
 from phases import FIT_PHASES, PREDICT_PHASES
 
-#: a part that the second BLAS thread speeds up by less than this runs on one core
-THREADED = 1.15
+#: the phases made of BLAS products, which OpenBLAS splits across its threads; every other
+#: phase runs on one core
 PRODUCTS = ("forward_products", "backward_products", "weight_step")
 
 
@@ -51,7 +51,7 @@ def phase_table(phases: list[tuple[str, str]], both: dict[str, float],
         row = [label, fmt(seconds), f"{seconds / total:.1%}" if total else "-"]
         if one is not None:
             speedup = one.get(name, 0.0) / seconds if seconds else None
-            threaded = name in PRODUCTS and speedup is not None and speedup >= THREADED
+            threaded = name in PRODUCTS
             if not threaded:
                 single += seconds
             row += [fmt(one.get(name)), fmt(speedup, ".2f"), "both" if threaded else "one"]
