@@ -46,7 +46,7 @@ def _library_paths() -> list[str]:
 
 
 def _find_gemms() -> dict:
-    """`{dtype: (gemm function, ctypes scalar type)}` for float32 and float64, or `{}`."""
+    """`{dtype: gemm}` for float32 (sgemm) and float64 (dgemm), or `{}` when not found."""
     if os.environ.get("AXONE_BLAS", "").lower() == "numpy":
         return {}
     try:
@@ -90,7 +90,8 @@ _BYTE = ctypes.c_char
 
 
 def _address(array: np.ndarray) -> int:
-    """Address of the first element (`array.ctypes.data`, 3x faster when the array is writable and C-contiguous)."""
+    """Address of the first element: `array.ctypes.data`, but 3x faster when the
+    array is writable and C-contiguous (the common case: 1 us instead of 3)."""
     try:
         return ctypes.addressof(_BYTE.from_buffer(array))
     except (TypeError, ValueError, BufferError):
