@@ -40,6 +40,14 @@ def test_matmul_add_adds_the_product_for_every_layout(path, dtype, layout):
     np.testing.assert_allclose(out, expected, rtol=1e-5 if dtype == "float32" else 1e-12)
 
 
+@pytest.mark.parametrize("beta", [0.0, 0.9])
+def test_matmul_add_scales_the_old_value_by_beta(path, beta):
+    a, b, out = _arrays("float32")
+    expected = beta * out.astype("float64") + a.astype("float64") @ b
+    blas.matmul_add(a, b, out=out, scratch=np.empty_like(out), beta=beta)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
+
+
 def test_matmul_add_reads_read_only_and_strided_inputs(path):
     a, b, out = _arrays("float32", m=6, k=8, n=4)
     expected = out + a[:, ::2] @ b[::2]

@@ -1,10 +1,11 @@
-"""`matmul_add`: `out += a @ b` in one pass, through NumPy's own BLAS.
+"""`matmul_add`: `out = beta * out + a @ b` in one pass, through NumPy's own BLAS.
 
 NumPy's `matmul` always writes a fresh result; BLAS's `gemm` can add the
-product to an existing array (`C = A @ B + C`). Plain gradient descent uses
+product to an existing array (`C = A @ B + beta * C`). Gradient descent uses
 that to fold the weight update into the weight-gradient product
-(`kernel += x.T @ delta`, the delta already scaled by `-learning_rate`),
-which saves a pass over every kernel at each step.
+(`kernel += x.T @ delta`, the delta already scaled by `-learning_rate`; with
+momentum, `velocity = momentum * velocity + x.T @ delta`), which saves
+passes over every kernel at each step.
 
 The `gemm` called is the one inside NumPy's wheel (scipy-openblas), found
 through `numpy.__config__` and called with `ctypes`: the same library and
@@ -109,8 +110,8 @@ def _layout(array: np.ndarray) -> tuple[int, int] | None:
     return None
 
 
-def _blas_matmul_add(a, b, out) -> bool:
-    """`out += a @ b` with gemm; False (nothing done) when the arrays do not suit it.
+def _blas_matmul_add(a, b, out, beta: float) -> bool:
+    """`out = beta * out + a @ b` with gemm; False (nothing done) when the arrays do not suit it.
 
     The caller has checked the shapes.
     """
@@ -130,12 +131,13 @@ def _blas_matmul_add(a, b, out) -> bool:
     b_base = b.T if b_layout[0] == _TRANS else b
     gemm(_ROW_MAJOR, a_layout[0], b_layout[0], m, n, k, 1.0,
          _address(a_base), a_layout[1], _address(b_base), b_layout[1],
-         1.0, _address(out), n)
+         beta, _address(out), n)
     return True
 
 
-def matmul_add(a: xp.ndarray, b: xp.ndarray, out: xp.ndarray, scratch: xp.ndarray) -> None:
-    """`out += a @ b`, in place.
+def matmul_add(a: xp.ndarray, b: xp.ndarray, out: xp.ndarray, scratch: xp.ndarray,
+               beta: float = 1.0) -> None:
+    """`out = beta * out + a @ b`, in place (`out += a @ b` by default).
 
     Args:
         a: `(m, k)` array (a transposed view is read as it is, without a copy).
@@ -144,9 +146,12 @@ def matmul_add(a: xp.ndarray, b: xp.ndarray, out: xp.ndarray, scratch: xp.ndarra
         scratch: `(m, n)` array of `out`'s dtype; it receives `a @ b` when
             BLAS cannot be used, so that no array is allocated either way.
             Its content afterwards is unspecified.
+        beta: factor of `out`'s old value. Defaults to `1.0`.
     """
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0] or out.shape != (a.shape[0], b.shape[1]):
         raise ValueError(f"matmul_add: shapes {a.shape} @ {b.shape} do not give {out.shape}.")
-    if not _blas_matmul_add(a, b, out):
+    if not _blas_matmul_add(a, b, out, beta):
         xp.matmul(a, b, out=scratch)
+        if beta != 1.0:
+            out *= out.dtype.type(beta)
         out += scratch

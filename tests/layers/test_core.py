@@ -80,3 +80,26 @@ def test_dense_keeps_a_prescaled_sgd_step_and_applies_it_after_backward():
     layer.forward(x, training=True)
     layer.apply_sgd_step()  # a new forward pass drops a step its backward did not make
     np.testing.assert_array_equal(layer.kernel.value, stepped)
+
+
+def test_dense_sgd_step_with_momentum_goes_through_the_velocity():
+    """Keras's SGD momentum: v = momentum * v - lr * g, then w += v (the step carries -lr * g)."""
+    rng = np.random.default_rng(5)
+    layer = Dense(2)
+    x = rng.standard_normal((4, 3)).astype("float32")
+    layer(x)
+    kernel, bias = (w.copy() for w in layer.get_weights())
+    velocities = [rng.standard_normal(kernel.shape).astype("float32"),
+                  rng.standard_normal(bias.shape).astype("float32")]
+    old = [v.copy() for v in velocities]
+    layer.forward(x, training=True)
+    step = rng.standard_normal((4, 2)).astype("float32")
+    layer.keep_sgd_step = True
+    layer.backward(step)
+    layer.apply_sgd_step(0.9, velocities)
+    new_kernel_velocity = 0.9 * old[0] + x.T @ step
+    new_bias_velocity = 0.9 * old[1] + step.sum(axis=0)
+    np.testing.assert_allclose(velocities[0], new_kernel_velocity, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(velocities[1], new_bias_velocity, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.kernel.value, kernel + new_kernel_velocity, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer.bias.value, bias + new_bias_velocity, rtol=1e-5, atol=1e-6)

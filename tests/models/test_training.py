@@ -242,8 +242,9 @@ def test_prescaled_sgd_step_equals_the_ordinary_update():
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
 @pytest.mark.parametrize("gemm", ["blas", "numpy"])
-def test_layers_own_sgd_step_equals_the_optimizer_update(gemm, monkeypatch):
+def test_layers_own_sgd_step_equals_the_optimizer_update(gemm, momentum, monkeypatch):
     """Dense layers add the pre-scaled step to their weights after backward; the optimizer
     updates the rest. Shared, frozen, bias-free and non-Dense layers included, the weights
     must match those of the ordinary path (the optimizer updating every weight)."""
@@ -268,7 +269,8 @@ def test_layers_own_sgd_step_equals_the_optimizer_update(gemm, monkeypatch):
 
     x, y = regression_data(48)
     trained = []
-    for optimizer in (axone.optimizers.SGD(0.05), OrdinarySGD(0.05)):
+    for optimizer in (axone.optimizers.SGD(0.05, momentum=momentum),
+                      OrdinarySGD(0.05, momentum=momentum)):
         model = build()
         model.compile(optimizer=optimizer, loss="mse")
         frozen_before = model.get_layer("frozen").get_weights()
@@ -283,6 +285,9 @@ def test_layers_own_sgd_step_equals_the_optimizer_update(gemm, monkeypatch):
         np.testing.assert_array_equal(a, b)
     assert not np.allclose(no_bias_before, fused.get_layer("no_bias").get_weights()[0])
     assert fused.optimizer.iterations == ordinary.optimizer.iterations == 6
+    if momentum:  # the velocities too, the layers' parts and the optimizer's
+        np.testing.assert_allclose(fused.optimizer.slots["momentum"],
+                                   ordinary.optimizer.slots["momentum"], rtol=1e-5, atol=1e-6)
 
 
 def test_a_backward_error_leaves_every_weight_unchanged():

@@ -42,3 +42,22 @@ def test_defaults_and_config_round_trip():
 def test_bad_momentum(momentum):
     with pytest.raises(ValueError, match="momentum"):
         SGD(momentum=momentum)
+
+
+def test_prescaled_momentum_step_by_hand():
+    """The training loop's pre-scaled form: updates = -lr * g, v = 0.9 * v + updates, w += v."""
+    optimizer = SGD(0.1, momentum=0.9)
+    assert optimizer.prescale_factor() == pytest.approx(-0.1)
+    w = W0.copy()
+    for g in GRADS[:2]:
+        optimizer.apply_prescaled(w, -0.1 * g)
+    # first weight: v1 = -0.01, v2 = 0.9 * -0.01 - 0.04 = -0.049
+    assert w[0] == pytest.approx(0.5 - 0.01 - 0.049)
+    assert optimizer.iterations == 2
+
+
+def test_nesterov_and_gradient_changes_take_the_ordinary_path():
+    assert SGD(momentum=0.9, nesterov=True).prescale_factor() is None
+    assert SGD(momentum=0.9, clipnorm=1.0).prescale_factor() is None
+    assert SGD(weight_decay=0.01).prescale_factor() is None
+    assert SGD().prescaled_momentum() is None

@@ -204,8 +204,9 @@ class Layer:
         """Write weight gradients into `variable.grad`; return the input gradient."""
         raise NotImplementedError(f"{type(self).__name__} must implement backward().")
 
-    def apply_sgd_step(self) -> None:
-        """Add the pre-scaled SGD step kept by the last `backward` to the weights.
+    def apply_sgd_step(self, momentum: float = 0.0, velocities=None) -> None:
+        """Add the pre-scaled SGD step kept by the last `backward` to the weights
+        (through `velocities`, the optimizer's views for this layer's weights, with momentum).
 
         Only layers with `supports_sgd_step` implement it (see the module docstring).
         """

@@ -113,15 +113,30 @@ class Dense(Layer):
             return None
         return grad_z @ self.kernel.value.T
 
-    def apply_sgd_step(self):
-        """`kernel += x.T @ delta` (one gemm, the gradient buffer as fallback scratch), `bias += sum(delta)`."""
+    def apply_sgd_step(self, momentum: float = 0.0, velocities=None):
+        """Add the kept step to the weights: `kernel += x.T @ delta`, `bias += sum(delta)`.
+
+        With `velocities` (views of the optimizer's velocity, one per weight):
+        `v = momentum * v + step`, then `weight += v` (Keras's SGD momentum).
+        The product is one gemm (the gradient buffer is its fallback scratch).
+        """
         if self._sgd_step is None:  # no gradient reached this layer in this step
             return
         x2, g2 = self._sgd_step
         self._sgd_step = None
-        matmul_add(x2.T, g2, out=self.kernel.value, scratch=self.kernel.grad)
+        if velocities is None:
+            matmul_add(x2.T, g2, out=self.kernel.value, scratch=self.kernel.grad)
+            if self.use_bias:
+                self.bias.value += xp.add.reduce(g2, axis=0)
+            return
+        kernel_velocity = velocities[0]
+        matmul_add(x2.T, g2, out=kernel_velocity, scratch=self.kernel.grad, beta=momentum)
+        self.kernel.value += kernel_velocity
         if self.use_bias:
-            self.bias.value += xp.add.reduce(g2, axis=0)
+            bias_velocity = velocities[1]
+            bias_velocity *= bias_velocity.dtype.type(momentum)
+            bias_velocity += xp.add.reduce(g2, axis=0)
+            self.bias.value += bias_velocity
 
     def regularization_loss(self) -> float:
         """Sum of the weight penalties (0.0 without regularizers)."""

@@ -200,6 +200,18 @@ class Trainer:
                            stepping_ids=frozenset(id(layer) for layer in stepping),
                            rest=self._params.trainable_ranges(rest))
 
+    def _velocity_views(self, velocity) -> dict:
+        """`{id(layer): [view of velocity per weight]}`, cached for one velocity and parameter buffer."""
+        cached = getattr(self, "_velocity_cache", None)
+        if cached is None or cached[0] is not velocity or cached[1] is not self._params:
+            views = {}
+            for layer in self._plan.layers:
+                if layer.supports_sgd_step and all(v.owner is self._params for v in layer._weights):
+                    views[id(layer)] = [velocity[self._params.slice_of(v)].reshape(v.shape)
+                                        for v in layer._weights]
+            cached = self._velocity_cache = (velocity, self._params, views)
+        return cached[2]
+
     # ------------------------------------------------------------------ steps
     def _train_step(self, xs, ys, sws, plan: "_UpdatePlan") -> float:
         outputs = self._forward(xs, training=True)
@@ -215,8 +227,14 @@ class Trainer:
             loss += self._regularization_loss()
         if prescale is not None and plan.ranges:
             self._backward(grads, plan.stepping_ids)
-            for layer in plan.stepping_layers:
-                layer.apply_sgd_step()
+            momentum = self.optimizer.prescaled_momentum()
+            if momentum is None:
+                for layer in plan.stepping_layers:
+                    layer.apply_sgd_step()
+            else:
+                views = self._velocity_views(momentum[1])
+                for layer in plan.stepping_layers:
+                    layer.apply_sgd_step(momentum[0], views[id(layer)])
             self.optimizer.apply_prescaled(self._params.values, self._params.grads, plan.rest)
         else:
             self._backward(grads)

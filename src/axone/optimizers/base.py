@@ -298,12 +298,18 @@ class Optimizer:
     def prescale_factor(self) -> float | None:
         """A factor `c` such that this step is exactly `w += c * g`, or None.
 
-        Only plain gradient descent has one (`c = -learning_rate`). The
-        training loop then multiplies the loss gradient by `c` before the
-        backward pass, so that every parameter gradient it produces is
-        already the update, and calls `apply_prescaled`: one pass over the
-        parameters instead of two.
+        (With `prescaled_momentum()`: `v = momentum * v + c * g; w += v`.)
+        Only gradient descent has one (`c = -learning_rate`). The training
+        loop then multiplies the loss gradient by `c` before the backward
+        pass, so that every parameter gradient it produces is already the
+        update, and calls `apply_prescaled`: one pass over the parameters
+        instead of two (and layers that can fold the step into their weight
+        product do, see `Layer.supports_sgd_step`).
         """
+        return None
+
+    def prescaled_momentum(self) -> tuple[float, xp.ndarray] | None:
+        """`(momentum, velocity buffer)` when the pre-scaled step has momentum, else None."""
         return None
 
     def apply_prescaled(self, values: xp.ndarray, updates: xp.ndarray, ranges=None) -> None:

@@ -41,10 +41,29 @@ class SGD(Optimizer):
             value += velocity
 
     def prescale_factor(self):
-        # Plain descent, w += -lr * g, and nothing else touching the gradient.
-        if self.momentum or self.weight_decay or self.clipnorm or self.clipvalue or self.global_clipnorm:
+        # -lr * g is all the step needs (w += -lr * g, or v = m * v - lr * g;
+        # w += v) when nothing else touches the gradient; Nesterov's step uses
+        # the gradient a second time, so it takes the ordinary path.
+        if self.nesterov or self.weight_decay or self.clipnorm or self.clipvalue or self.global_clipnorm:
             return None
         return -float(self._current_learning_rate())
+
+    def prescaled_momentum(self):
+        return (self.momentum, self.slots["momentum"]) if self.momentum else None
+
+    def apply_prescaled(self, values, updates, ranges=None):
+        """One step from `updates = -learning_rate * g`: `v = momentum * v + updates; w += v`."""
+        if not self.momentum:
+            return super().apply_prescaled(values, updates, ranges)
+        if self._size != values.size:
+            self.build(values.size, values.dtype)
+        momentum = values.dtype.type(self.momentum)
+        for start, stop in ranges if ranges is not None else [(0, values.size)]:
+            velocity = self.slots["momentum"][start:stop]
+            velocity *= momentum
+            velocity += updates[start:stop]
+            values[start:stop] += velocity
+        self.iterations += 1
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
