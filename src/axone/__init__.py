@@ -13,10 +13,13 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
                    models, optimizers, regularizers, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
+from axone import ops
+from axone.gradient_tape import GradientTape
+from axone.variables import Variable
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
+    "Input", "Model", "Sequential", "GradientTape", "Variable", "ops", "activations", "backend", "callbacks", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
 ]

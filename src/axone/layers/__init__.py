@@ -5,6 +5,7 @@ from __future__ import annotations
 from axone.layers.base import Layer
 from axone.layers.core import Activation, Dense, Flatten
 from axone.layers.input_layer import Input, InputLayer
+from axone.layers.lambda_layer import Lambda
 from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract,
                                 add, average, concatenate, maximum, minimum, multiply, subtract)
 from axone.layers.normalization import BatchNormalization
@@ -15,7 +16,7 @@ _LAYER_CLASSES: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (
         Layer, InputLayer, Dense, Flatten, Activation,
         Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum,
-        Dropout, GaussianNoise, GaussianDropout, BatchNormalization,
+        Dropout, GaussianNoise, GaussianDropout, BatchNormalization, Lambda,
     )
 }
 
@@ -41,5 +42,5 @@ def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
            "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
            "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum",
-           "Dropout", "GaussianNoise", "GaussianDropout", "BatchNormalization",
+           "Dropout", "GaussianNoise", "GaussianDropout", "BatchNormalization", "Lambda",
            "serialize", "deserialize", "register"]
