@@ -350,8 +350,7 @@ class Layer:
             array = np.asarray(inputs, dtype=self.dtype)
             self._maybe_build(array.shape)
             output = self.forward(array, training=bool(training))
-        _record_on_tapes(self, inputs, output, training)
-        return output
+        return _record_on_tapes(self, inputs, output, training)
 
     @classmethod
     def _call_arguments(cls) -> set[str]:
@@ -395,7 +394,7 @@ class Layer:
         arrays = tracing.as_input_arrays(inputs, self.dtype)
         self._maybe_build(tracing.shapes_of(arrays))
         output = self.forward(arrays, training=bool(training))
-        _record_on_tapes(self, inputs, output, training)
+        output = _record_on_tapes(self, inputs, output, training)
         found = self._cache[0]
         return output if found.single_output else tracing.pack_like(found.outputs, output)
 
@@ -481,8 +480,14 @@ def _is_model_class(cls) -> bool:
     return any(k.__name__ == "Model" and k.__module__ == "axone.models.model" for k in cls.__mro__)
 
 
-def _record_on_tapes(layer, inputs, output, training) -> None:
-    """Record an eager layer call on the recording `GradientTape`s, if any."""
-    from axone.ops.operation import TAPES
+def _record_on_tapes(layer, inputs, output, training):
+    """Record an eager layer call on the recording `GradientTape`s, if any; return the
+    output as the tapes follow it (arrays then become `TrackedArray`s)."""
+    from axone.layers.tracing import flatten, pack_like
+    from axone.ops.operation import TAPES, TrackedArray
+    if not TAPES:
+        return output
+    output = pack_like(output, [TrackedArray.wrap(leaf) for leaf in flatten(output)])
     for tape in TAPES:
         tape._record_layer(layer, inputs, output, bool(training))
+    return output

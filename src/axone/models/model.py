@@ -61,8 +61,9 @@ class Model(Trainer, Layer):
                     "Model(inputs=Input(shape=(8,)), outputs=...), or a subclass that "
                     "defines call() (the subclassing API)."
                 )
-        from axone.utils.naming import unique_name
-        Layer.__init__(self, name=name or unique_name(self._default_name), trainable=trainable, **kwargs)
+        from axone.utils.naming import to_snake_case, unique_name
+        default = to_snake_case(type(self).__name__) if self._subclassed else self._default_name
+        Layer.__init__(self, name=name or unique_name(default), trainable=trainable, **kwargs)
         Trainer.__init__(self)
         self._plan: Plan | None = None
         self._train_plan: Plan | None = None  # a subclassed call traced with training=True, if it differs
@@ -254,8 +255,7 @@ class Model(Trainer, Layer):
         outputs = self.forward(xs if len(xs) > 1 else xs[0], bool(training))
         outputs = outputs if isinstance(outputs, list) else [outputs]
         result = self._format_outputs([o.copy() for o in outputs])
-        _record_on_tapes(self, inputs, result, training)
-        return result
+        return _record_on_tapes(self, inputs, result, training)
 
     def build(self, input_shape=None) -> None:
         """Build a subclassed model for inputs of `input_shape` (batch axis included),

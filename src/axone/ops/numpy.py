@@ -18,7 +18,7 @@ from axone.ops.operation import Elementwise, Operation, as_array, unbroadcast
 def _float(x):
     """`x` as an array; integers and booleans become floatx (as Keras's float ops do)."""
     x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.inexact) else x.astype(backend.floatx())
+    return x if x.dtype.kind in "fc" else x.astype(backend.floatx())
 
 
 def _normalize_axis(axis, ndim: int) -> tuple:
@@ -31,10 +31,10 @@ def _normalize_axis(axis, ndim: int) -> tuple:
 def _expand_reduced(grad, shape, axis, keepdims):
     """Bring a reduction's output gradient back to a shape that broadcasts against the input."""
     grad = np.asarray(grad)
-    if not keepdims:
-        for a in _normalize_axis(axis, len(shape)):
-            grad = np.expand_dims(grad, a)
-    return grad
+    if keepdims:
+        return grad
+    axes = _normalize_axis(axis, len(shape))
+    return grad.reshape(tuple(1 if i in axes else d for i, d in enumerate(shape)))
 
 
 # ------------------------------------------------------------- unary, elementwise

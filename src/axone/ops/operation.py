@@ -122,9 +122,10 @@ class Operation:
         return isinstance(value, SymbolicTensor) or (_TRACING[0] > 0 and isinstance(value, Variable))
 
     def _eager_call(self, args):
-        values = [a.value if isinstance(a, Variable) else a for a in args]
+        values = [a.value if isinstance(a, Variable) else plain(a) for a in args]
         out = self.compute(*values)
         if TAPES:
+            out = TrackedArray.wrap(out)
             for tape in TAPES:
                 tape._record_op(self, args, values, out)
         return out
@@ -221,3 +222,46 @@ def as_array(x):
 
 def is_tensor_like(x) -> bool:
     return isinstance(x, (SymbolicTensor, Variable, np.ndarray, np.generic))
+
+
+def plain(value):
+    """`value` with a `TrackedArray` turned back into a plain NumPy array (a view)."""
+    return value.view(np.ndarray) if isinstance(value, TrackedArray) else value
+
+
+def _plain_structure(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain_structure(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain_structure(v) for k, v in value.items()}
+    return plain(value)
+
+
+class TrackedArray(np.ndarray):
+    """An array computed while a `GradientTape` records (what ops and layers return then).
+
+    NumPy operators and functions on it (`y_pred - y`, `np.mean(e)`) go
+    through the `axone.ops` of the same name, so the tape records them too.
+    Once no tape records, it computes as a plain array.
+    """
+
+    @staticmethod
+    def wrap(value):
+        return np.asarray(value).view(TrackedArray)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        from axone import ops
+        from axone.symbolic import _NUMPY_TO_OPS
+        op = getattr(ops, _NUMPY_TO_OPS.get(ufunc.__name__, ufunc.__name__), None)
+        if TAPES and method == "__call__" and op is not None and not kwargs:
+            return op(*inputs)
+        result = getattr(ufunc, method)(*_plain_structure(inputs), **_plain_structure(kwargs))
+        return result
+
+    def __array_function__(self, func, types, args, kwargs):
+        from axone import ops
+        from axone.symbolic import _NUMPY_TO_OPS
+        op = getattr(ops, _NUMPY_TO_OPS.get(func.__name__, func.__name__), None)
+        if TAPES and callable(op) and not isinstance(op, type):
+            return op(*args, **kwargs)
+        return func(*_plain_structure(args), **_plain_structure(kwargs))
