@@ -10,7 +10,7 @@
 """
 
 from axone import (activations, backend, callbacks, initializers, layers, losses, metrics,
-                   models, optimizers, plot, regularizers, utils)
+                   models, optimizers, plot, regularizers, saving, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
 
@@ -29,5 +29,5 @@ def __getattr__(name):
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
-    "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "utils",
+    "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
 ]
