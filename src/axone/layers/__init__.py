@@ -11,7 +11,6 @@ from axone.layers.normalization import BatchNormalization
 from axone.layers.preprocessing import Normalization, Rescaling
 from axone.layers.regularization import Dropout, GaussianDropout, GaussianNoise
 from axone.layers.reshaping import Reshape
-from axone.utils.identifiers import lookup
 
 _LAYER_CLASSES: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (
@@ -30,15 +29,15 @@ def register(cls: type[Layer]) -> type[Layer]:
 
 
 def serialize(layer: Layer) -> dict:
-    return {"module": "axone.layers", "class_name": type(layer).__name__,
-            "config": layer.get_config(), "name": layer.name}
+    """Keras's `{"module", "class_name", "config", "registered_name"}` (plus `build_config`)."""
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(layer)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
     """Recreate a layer (without weights) from `serialize`'s dict."""
-    classes = {**_LAYER_CLASSES, **(custom_objects or {})}
-    cls = lookup(config["class_name"], classes, "layer")
-    return cls.from_config(dict(config["config"]))
+    from axone.saving.serialization import deserialize_keras_object
+    return deserialize_keras_object(config, custom_objects, kind="layers")
 
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
