@@ -120,7 +120,6 @@ def run(args) -> None:
     hidden = _check_options(args)
     import axone
     from axone.cli import evaluation
-    from axone.cli.early_stopping import early_stopping
     from axone.cli.preprocessing import PreprocessingError, TablePreprocessor, detect_task
 
     activation = _resolve("--activation", args.activation, axone.activations)
@@ -153,7 +152,8 @@ def run(args) -> None:
         model.summary()
     model.compile(optimizer=optimizer, loss=_loss(task),
                   metrics=["accuracy"] if task == "classification" else ["mae"])
-    stopper = early_stopping(patience=args.patience)
+    stopper = axone.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience,
+                                            restore_best_weights=True)
     try:
         history = model.fit(x["train"], y["train"], validation_data=(x["val"], y["val"]),
                             epochs=args.epochs, batch_size=args.batch_size, callbacks=[stopper],
