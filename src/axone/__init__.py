@@ -13,6 +13,7 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
                    models, optimizers, regularizers, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
+from axone import datasets
 
 __version__ = "0.1.0"
 
@@ -20,3 +21,4 @@ __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
 ]
+__all__ += ["datasets"]
