@@ -17,6 +17,13 @@ class UsageError(Exception):
     """A mistake of the user's: `main` prints its message on one line and exits with status 2."""
 
 
+def command(subparsers, name: str, example: str, **kwargs):
+    """A subcommand's parser whose `--help` ends with `example`, kept as written."""
+    import argparse
+    return subparsers.add_parser(name, epilog=example,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
+
+
 def pandas():
     try:
         import pandas as pd

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 
-from axone.cli.common import UsageError
+from axone.cli.common import UsageError, command
 
 EXAMPLE = """examples:
   axone datasets list
@@ -12,19 +11,16 @@ EXAMPLE = """examples:
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "datasets", help="list the datasets, or export one as CSV",
+    parser = command(
+        subparsers, "datasets", EXAMPLE, help="list the datasets, or export one as CSV",
         description="List the datasets axone can load (and which are on this machine), or "
-                    "write one as a CSV file.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    "write one as a CSV file.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="what is available, and what is cached",
-                                 epilog="example:\n  axone datasets list",
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    listing = command(actions, "list", "example:\n  axone datasets list",
+                      help="what is available, and what is cached")
     listing.set_defaults(run=run_list)
-    export = actions.add_parser("export", help="write a dataset as a CSV file",
-                                epilog="example:\n  axone datasets export tumors tumors.csv",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    export = command(actions, "export", "example:\n  axone datasets export tumors tumors.csv",
+                     help="write a dataset as a CSV file")
     export.add_argument("name", metavar="NAME", help="a name from 'axone datasets list'")
     export.add_argument("file", metavar="FILE.csv", help="the CSV file to write")
     export.add_argument("--seed", type=int, default=0, metavar="N",

@@ -13,14 +13,13 @@ Each prints its summary, the progress bar and its test metrics; the models
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
-from axone.cli.common import UsageError, write_atomic
+from axone.cli.common import UsageError, command, write_atomic
 
 QUICK_EPOCHS = 5  # --quick: a check that everything runs, in seconds
 
@@ -30,11 +29,10 @@ EXAMPLE = """example:
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "demo", help="train the course's three networks on real data (about a minute)",
+    parser = command(
+        subparsers, "demo", EXAMPLE, help="train the course's three networks on real data (about a minute)",
         description="Train the course's MNIST classifier, California housing regressor and "
-                    "wide-and-deep model; write their models, learning curves and a report.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    "wide-and-deep model; write their models, learning curves and a report.")
     parser.add_argument("--out", default="axone-demo", metavar="DIR",
                         help="output folder (default ./axone-demo)")
     parser.add_argument("--quick", action="store_true",
