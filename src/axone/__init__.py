@@ -10,7 +10,7 @@
 """
 
 from axone import (activations, backend, callbacks, initializers, layers, losses, metrics,
-                   models, optimizers, regularizers, utils)
+                   models, optimizers, plot, regularizers, saving, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
 
@@ -18,5 +18,5 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
-    "layers", "losses", "metrics", "models", "optimizers", "regularizers", "utils",
+    "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
 ]

@@ -9,7 +9,6 @@ from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Mul
                                 add, average, concatenate, maximum, minimum, multiply, subtract)
 from axone.layers.normalization import BatchNormalization
 from axone.layers.regularization import Dropout, GaussianDropout, GaussianNoise
-from axone.utils.identifiers import lookup
 
 _LAYER_CLASSES: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (
@@ -27,15 +26,15 @@ def register(cls: type[Layer]) -> type[Layer]:
 
 
 def serialize(layer: Layer) -> dict:
-    return {"module": "axone.layers", "class_name": type(layer).__name__,
-            "config": layer.get_config(), "name": layer.name}
+    """Keras's `{"module", "class_name", "config", "registered_name"}` (plus `build_config`)."""
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(layer)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Layer:
     """Recreate a layer (without weights) from `serialize`'s dict."""
-    classes = {**_LAYER_CLASSES, **(custom_objects or {})}
-    cls = lookup(config["class_name"], classes, "layer")
-    return cls.from_config(dict(config["config"]))
+    from axone.saving.serialization import deserialize_keras_object
+    return deserialize_keras_object(config, custom_objects, kind="layers")
 
 
 __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",

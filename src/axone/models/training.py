@@ -58,6 +58,8 @@ class Trainer:
         self.compiled = False
         self.stop_training = False
         self.history: History | None = None
+        self._fit_rng = None
+        self._initial_epoch: int | None = None
         self._compile_args: dict | None = None
         self._compiled_loss: CompiledLoss | None = None
         self._compiled_metrics: CompiledMetrics | None = None
@@ -380,12 +382,18 @@ class Trainer:
         rng = backend.random_generator()
         if shuffle and source.num_batches is not None:
             train.rng = rng
+        # What BackupAndRestore saves and restores: the shuffling generator's
+        # state, and the epoch to resume from (set during on_train_begin).
+        self._fit_rng = rng
+        self._initial_epoch = None
         warned = False
         epoch = initial_epoch
         logs: dict = {}
         with DeferredInterrupt() as interrupt:
             try:
                 callback_list.on_train_begin()
+                if self._initial_epoch is not None:
+                    initial_epoch = epoch = self._initial_epoch
                 for epoch in range(initial_epoch, epochs):
                     if train.exhausted:  # a generator that is done has no epoch left to give
                         train.warn_exhausted(epoch - initial_epoch, epochs)
@@ -443,11 +451,13 @@ class Trainer:
         return history
 
     def _callback_list(self, callbacks, history, verbose, params) -> CallbackList:
+        if isinstance(callbacks, CallbackList):
+            callbacks = callbacks.callbacks
         callbacks = list(callbacks or [])
         all_callbacks = callbacks + [history]
         if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
             all_callbacks.append(ProgbarLogger())
-        return CallbackList(all_callbacks, model=self, params=params)
+        return CallbackList(all_callbacks, model=self, **params)
 
     # -------------------------------------------------------------- evaluate
     def evaluate(self, x=None, y=None, batch_size: int | None = None, verbose="auto",
