@@ -46,7 +46,7 @@ class PlaygroundConfig:
     activation: str = "tanh"
     output: str = "sigmoid"
     optimizer: str = "sgd"
-    learning_rate: float = 0.03
+    learning_rate: float = 0.1
     batch_size: int = 10
     regularization: str = "none"
     regularization_rate: float = 0.0

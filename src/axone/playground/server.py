@@ -197,8 +197,6 @@ def create_app(store: SessionStore | None = None):
         session = lookup(request)
         if session.config.perceptron:
             return error("Perceptron mode has no Keras model to download; add a hidden layer.", 409)
-        if not hasattr(session.model, "save"):
-            return error("This axone version cannot save models yet.", 501)
         content = await asyncio.to_thread(session.keras_file)
         return Response(content, media_type="application/octet-stream",
                         headers={"Content-Disposition": 'attachment; filename="playground.keras"'})

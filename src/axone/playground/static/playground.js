@@ -2,15 +2,10 @@
 // Every number drawn here comes from the server, where axone trains the network.
 "use strict";
 
-const FEATURE_NAMES = ["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"];
-const MAX_LAYERS = 6, MAX_NEURONS = 64;
 
 const page = {
-  config: {
-    dataset: "xor", noise: 0, train_ratio: 0.5, n_samples: 500, seed: 0, csv: null,
-    features: ["x1", "x2"], hidden_layers: [4, 2], activation: "tanh", output: "sigmoid",
-    optimizer: "sgd", learning_rate: 0.03, batch_size: 10, regularization: "none", regularization_rate: 0,
-  },
+  options: null,  // the server's choices and limits (GET /api/options)
+  config: null,  // its defaults, then the user's changes
   id: null, setup: null, state: null, source: null, pending: null,
 };
 
@@ -74,7 +69,12 @@ function syncControls() {
   const c = page.config;
   const perceptron = c.activation === "heaviside" && c.hidden_layers.length === 0;
   $("perceptron").checked = perceptron;
-  $("activation").value = c.activation;
+  for (const id of ["learning_rate", "regularization_rate", "activation", "optimizer", "regularization", "output"])
+    $(id).value = String(c[id]);
+  $("train_ratio").value = $("train_ratio_value").textContent = Math.round(c.train_ratio * 100);
+  $("noise").value = $("noise_value").textContent = Math.round(c.noise * 100);
+  $("batch_size").value = $("batch_size_value").textContent = c.batch_size;
+  $("seed").value = c.seed;
   $("hidden-count").textContent = c.hidden_layers.length;
   for (const button of document.querySelectorAll("#datasets button"))
     button.classList.toggle("selected", button.dataset.dataset === c.dataset);
@@ -88,7 +88,7 @@ function syncControls() {
       `<button data-layer="${index}" data-delta="-1" id="remove-neuron-${index}">&minus;</button>`;
     neurons.appendChild(box);
   });
-  $("features").innerHTML = FEATURE_NAMES.map((name) =>
+  $("features").innerHTML = page.options.features.map((name) =>
     `<label><input type="checkbox" data-feature="${name}" ${c.features.includes(name) ? "checked" : ""}>${name}</label>`
   ).join("");
 }
@@ -137,7 +137,7 @@ function bindControls() {
   });
   $("add-layer").addEventListener("click", () => {
     const layers = page.config.hidden_layers;
-    if (layers.length >= MAX_LAYERS) return showError(`At most ${MAX_LAYERS} hidden layers.`);
+    if (layers.length >= page.options.max_hidden_layers) return showError(`At most ${page.options.max_hidden_layers} hidden layers.`);
     if (page.config.activation === "heaviside") page.config.activation = "tanh";
     layers.push(layers.length ? layers[layers.length - 1] : 4);
     rebuildSoon();
@@ -147,7 +147,7 @@ function bindControls() {
     const layer = event.target.dataset.layer;
     if (layer === undefined) return;
     const count = page.config.hidden_layers[layer] + Number(event.target.dataset.delta);
-    if (count < 1 || count > MAX_NEURONS) return showError(`Each layer has 1 to ${MAX_NEURONS} neurons.`);
+    if (count < 1 || count > page.options.max_neurons) return showError(`Each layer has 1 to ${page.options.max_neurons} neurons.`);
     page.config.hidden_layers[layer] = count;
     rebuildSoon();
   });
@@ -155,7 +155,7 @@ function bindControls() {
     const name = event.target.dataset.feature;
     const chosen = new Set(page.config.features);
     if (event.target.checked) chosen.add(name); else chosen.delete(name);
-    page.config.features = FEATURE_NAMES.filter((f) => chosen.has(f));
+    page.config.features = page.options.features.filter((f) => chosen.has(f));
     rebuildSoon();
   });
   $("play").addEventListener("click", () => act(page.state && page.state.playing ? "pause" : "play"));
@@ -293,6 +293,16 @@ function showError(text) {
   $("error").textContent = text || "";
 }
 
-bindControls();
-syncControls();
-rebuild();
+async function start() {
+  try {
+    page.options = await api("GET", "/api/options");
+    page.config = structuredClone(page.options.defaults);
+  } catch (error) {
+    return showError(`The playground server does not answer: ${error.message}`);
+  }
+  bindControls();
+  syncControls();
+  rebuild();
+}
+
+start();
