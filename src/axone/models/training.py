@@ -386,6 +386,7 @@ class Trainer:
         # state, and the epoch to resume from (set during on_train_begin).
         self._fit_rng = rng
         self._initial_epoch = None
+        self._fit_interrupted = False
         warned = False
         epoch = initial_epoch
         logs: dict = {}
@@ -439,6 +440,7 @@ class Trainer:
                     if self.stop_training:
                         break
             except KeyboardInterrupt:
+                self._fit_interrupted = True  # BackupAndRestore keeps its backup
                 callback_list.on_train_end(logs)
                 print(
                     f"\nTraining interrupted during epoch {epoch + 1}/{epochs}. The weights are "
