@@ -117,3 +117,44 @@ def test_no_thread_is_left_behind(xor_csv):
         session.step(1)
         session.close()
     assert threading.active_count() == before
+
+
+def test_perceptron_mode_keeps_failing_on_xor_and_says_why(xor_csv):
+    session = PlaygroundSession(PlaygroundConfig.from_dict(
+        {"dataset": "csv", "csv": xor_csv, "hidden_layers": [], "activation": "heaviside"}))
+    try:
+        session.step(session_module.PERCEPTRON_PATIENCE)
+        state = session.snapshot()
+    finally:
+        session.close()
+    assert min(state["loss"]) > 0.2  # the error rate on XOR stays far from zero
+    assert "not linearly separable" in state["message"]
+    assert session.layer_sizes() == [2, 1] and np.shape(state["weights"][0]) == (2, 1)
+    assert "keras.Perceptron" in state["code"]
+
+
+def test_perceptron_mode_converges_on_separable_points():
+    rows = [(x1, x2, int(x1 + x2 > 0)) for x1 in np.linspace(-1, 1, 9) for x2 in np.linspace(-1, 1, 9)
+            if abs(x1 + x2) > 0.2]
+    text = "\n".join(f"{a},{b},{c}" for a, b, c in rows)
+    session = PlaygroundSession(PlaygroundConfig.from_dict(
+        {"dataset": "csv", "csv": text, "hidden_layers": [], "activation": "heaviside", "train_ratio": 0.9}))
+    try:
+        session.step(30)
+    finally:
+        session.close()
+    assert session.history["loss"][-1] == 0.0
+    assert session.message() == session_module.CONVERGED
+
+
+def test_perceptron_script_matches_the_session(xor_csv, tmp_path, monkeypatch):
+    config = PlaygroundConfig.from_dict({"dataset": "csv", "csv": xor_csv, "hidden_layers": [],
+                                         "activation": "heaviside"})
+    session = PlaygroundSession(config)
+    try:
+        session.step(4)
+        state = session.snapshot()
+    finally:
+        session.close()
+    script = run_shown_code(config, 4, tmp_path, monkeypatch)
+    np.testing.assert_allclose(np.ravel(state["weights"][0]), np.ravel(script["model"].coef_), atol=1e-4)

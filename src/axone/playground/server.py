@@ -110,7 +110,7 @@ def create_app(store: SessionStore | None = None):
         return store.get(request.path_params["session_id"])
 
     def guarded(handler):
-        """Answer refused settings with 400 and unknown sessions with 404, as JSON."""
+        """Answer refused settings with 400, unknown sessions with 404, failures with 500, as JSON."""
         async def wrapper(request):
             try:
                 return await handler(request)
@@ -118,6 +118,8 @@ def create_app(store: SessionStore | None = None):
                 return error(str(refused))
             except KeyError:
                 return error(f"No session {request.path_params.get('session_id')!r}: create one first.", 404)
+            except Exception as failure:  # shown on the page rather than a bare "500"
+                return error(f"The playground failed: {type(failure).__name__}: {failure}", 500)
         return wrapper
 
     async def page(request):
