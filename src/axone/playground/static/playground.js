@@ -278,6 +278,8 @@ function render(state) {
   const last = (series) => series.length ? series[series.length - 1].toFixed(3) : "–";
   $("train-loss").textContent = last(state.loss);
   $("test-loss").textContent = last(state.val_loss);
+  for (const label of document.querySelectorAll(".measure"))  // the perceptron reports its error rate
+    label.textContent = page.setup.perceptron ? "error" : "loss";
   $("play").innerHTML = state.playing ? "&#10074;&#10074; Pause" : "&#9654; Play";
   $("code").textContent = state.code;
   const message = $("message");
