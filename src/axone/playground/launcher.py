@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 import threading
 import webbrowser
@@ -27,12 +28,27 @@ def parser() -> argparse.ArgumentParser:
     return result
 
 
+def check(arguments: argparse.Namespace) -> str | None:
+    """What is wrong with the options or the machine before serving, or None."""
+    if not 1 <= arguments.port <= 65535:
+        return f"--port must be between 1 and 65535. Received: {arguments.port}"
+    for module in ("starlette", "uvicorn"):
+        try:
+            __import__(module)
+        except ImportError:
+            return 'the playground needs Starlette and uvicorn: pip install "axone[playground]"'
+    with socket.socket() as probe:  # uvicorn would log and exit; say it in one line instead
+        try:
+            probe.bind((HOST, arguments.port))
+        except OSError as failure:
+            return f"cannot listen on {HOST}:{arguments.port} ({failure.strerror}); pick another --port"
+    return None
+
+
 def serve(port: int = DEFAULT_PORT, open_browser: bool = True) -> None:
     """Run the server on 127.0.0.1:`port` until Ctrl-C."""
-    try:
-        import uvicorn
-    except ImportError:
-        raise ImportError('The playground needs Starlette and uvicorn: pip install "axone[playground]"') from None
+    import uvicorn
+
     from axone.playground.server import create_app
 
     url = f"http://{HOST}:{port}/"
@@ -42,22 +58,15 @@ def serve(port: int = DEFAULT_PORT, open_browser: bool = True) -> None:
     uvicorn.run(create_app(), host=HOST, port=port, log_level="warning")
 
 
-def run(arguments: argparse.Namespace) -> int:
-    if not 1 <= arguments.port <= 65535:
-        print(f"axone playground: error: --port must be between 1 and 65535. Received: {arguments.port}",
-              file=sys.stderr)
+def main(argv: list[str] | None = None) -> int:
+    """`python -m axone.playground`: the same as `axone playground`."""
+    arguments = parser().parse_args(argv)
+    problem = check(arguments)
+    if problem:
+        print(f"axone playground: error: {problem}", file=sys.stderr)
         return 2
     try:
         serve(arguments.port, open_browser=not arguments.no_browser)
-    except ImportError as missing:
-        print(f"axone playground: error: {missing}", file=sys.stderr)
-        return 2
-    except OSError as failure:  # the port is taken, most often
-        print(f"axone playground: error: cannot listen on {HOST}:{arguments.port}: {failure.strerror or failure}",
-              file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        pass
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    return run(parser().parse_args(argv))
