@@ -280,9 +280,20 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list[str]:
-        names = ["loss"] + [t.name for t in self._output_loss_trackers]
-        if self._compiled_metrics is not None:
-            names += [m.name for m in self._compiled_metrics.flat]
+        """Keras 3's top-level names: `[]` before `compile`, then `["loss"]`, plus
+        `"compile_metrics"` when `metrics` or `weighted_metrics` were given, plus each
+        output's `"<output>_loss"` once the model has seen data (several outputs).
+
+        The logs (`History`, `evaluate(return_dict=True)`) name every metric instead.
+        """
+        if not self.compiled:
+            return []
+        names = ["loss"]
+        args = self._compile_args
+        if args["metrics"] is not None or args["weighted_metrics"] is not None:
+            names.append("compile_metrics")
+        if self._compiled_metrics is not None and self._compiled_metrics.metrics is not None:
+            names += [t.name for t in self._output_loss_trackers]
         return names
 
     @property
@@ -386,6 +397,7 @@ class Trainer:
         # state, and the epoch to resume from (set during on_train_begin).
         self._fit_rng = rng
         self._initial_epoch = None
+        self._fit_interrupted = False
         warned = False
         epoch = initial_epoch
         logs: dict = {}
@@ -439,6 +451,7 @@ class Trainer:
                     if self.stop_training:
                         break
             except KeyboardInterrupt:
+                self._fit_interrupted = True  # BackupAndRestore keeps its backup
                 callback_list.on_train_end(logs)
                 print(
                     f"\nTraining interrupted during epoch {epoch + 1}/{epochs}. The weights are "
