@@ -28,6 +28,8 @@ _ARGUMENTS = {
     "GaussianDropout": {"rate": 0.2},
     "BatchNormalization": {"momentum": 0.9, "epsilon": 1e-4},
     "Concatenate": {"axis": 1},
+    "Rescaling": {"scale": 0.5, "offset": 1.0},
+    "Reshape": {"target_shape": (2, 3)},
     "Constant": {"value": 0.5},
     "RandomNormal": {"mean": 1.0, "stddev": 0.2, "seed": 3},
     "VarianceScaling": {"scale": 2.0, "mode": "fan_out", "distribution": "uniform", "seed": 1},
