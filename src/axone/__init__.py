@@ -13,6 +13,7 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
                    models, optimizers, plot, regularizers, saving, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
+from axone import datasets
 
 __version__ = "0.1.0"
 
@@ -31,3 +32,4 @@ __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
 ]
+__all__ += ["datasets"]

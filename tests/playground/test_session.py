@@ -158,3 +158,23 @@ def test_perceptron_script_matches_the_session(xor_csv, tmp_path, monkeypatch):
         session.close()
     script = run_shown_code(config, 4, tmp_path, monkeypatch)
     np.testing.assert_allclose(np.ravel(state["weights"][0]), np.ravel(script["model"].coef_), atol=1e-4)
+
+
+@pytest.mark.parametrize("settings", [
+    {"dataset": "xor", "noise": 0.1},
+    {"dataset": "spirals", "features": ["x1", "x2", "sin(x1)", "sin(x2)"], "hidden_layers": [8, 8]},
+    {"dataset": "blobs", "noise": 0.2, "optimizer": "adam"},
+    {"dataset": "regression", "output": "linear", "optimizer": "adam", "hidden_layers": [6]},
+])
+def test_built_in_sets_train_as_their_script(tmp_path, monkeypatch, settings):
+    config = PlaygroundConfig.from_dict({"n_samples": 120, **settings})
+    session = PlaygroundSession(config)
+    try:
+        session.step(3)
+        state = session.snapshot()
+    finally:
+        session.close()
+    script = run_shown_code(config, 3, tmp_path, monkeypatch)
+    assert state["loss"] == script["history"].history["loss"]
+    assert len(session.X_train) + len(session.X_test) == 120
+    assert session.setup()["task"] == config.task
