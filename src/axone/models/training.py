@@ -139,7 +139,8 @@ class Trainer:
     def _prepare_x(self, x) -> list[np.ndarray]:
         self._build_from_data(x)
         self._require_built("use")
-        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs])
+        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs],
+                                         input_dtypes=[t.dtype for t in self.inputs])
 
     def _prepare_xy(self, x, y, sample_weight=None, class_weight=None):
         """In-memory arrays, converted and checked whole: `(xs, ys, sws, n)`."""
