@@ -153,14 +153,20 @@ def test_the_data_produces_subnormal_moments_when_nothing_flushes(monkeypatch):
     assert subnormal_count(optimizer) > 0
 
 
-@pytest.mark.parametrize("name", ["Adam", "AdamW", "Nadam", "RMSprop", "Adamax", "Adadelta", "Lion"])
+OPTIMIZERS = {name: getattr(axone.optimizers, name) for name in
+              ["Adam", "AdamW", "Nadam", "RMSprop", "Adamax"]}  # their moments decay fast enough here
+# SGD's pre-scaled momentum step updates the velocity inside BLAS's gemm
+OPTIMIZERS["SGD-momentum"] = lambda lr: axone.optimizers.SGD(lr, momentum=0.9)
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
 @pytest.mark.parametrize("route", ["hardware", "software"])
 def test_moments_hold_no_subnormal_values_after_training(monkeypatch, name, route):
     if route == "hardware" and not fpu.hardware_flush():
         pytest.skip("no flush-to-zero route on this platform")
     if route == "software":  # the optimizer's own flush, every flush_every steps (1024 is a multiple)
         monkeypatch.setattr(fpu, "_route", lambda: None)
-    optimizer = getattr(axone.optimizers, name)(0.01)
+    optimizer = OPTIMIZERS[name](0.01)
     train_rare(optimizer)
     assert subnormal_count(optimizer) == 0
 
