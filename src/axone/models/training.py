@@ -59,6 +59,8 @@ class Trainer:
         self.compiled = False
         self.stop_training = False
         self.history: History | None = None
+        self._fit_rng = None
+        self._initial_epoch: int | None = None
         self._compile_args: dict | None = None
         self._compiled_loss: CompiledLoss | None = None
         self._compiled_metrics: CompiledMetrics | None = None
@@ -279,9 +281,20 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list[str]:
-        names = ["loss"] + [t.name for t in self._output_loss_trackers]
-        if self._compiled_metrics is not None:
-            names += [m.name for m in self._compiled_metrics.flat]
+        """Keras 3's top-level names: `[]` before `compile`, then `["loss"]`, plus
+        `"compile_metrics"` when `metrics` or `weighted_metrics` were given, plus each
+        output's `"<output>_loss"` once the model has seen data (several outputs).
+
+        The logs (`History`, `evaluate(return_dict=True)`) name every metric instead.
+        """
+        if not self.compiled:
+            return []
+        names = ["loss"]
+        args = self._compile_args
+        if args["metrics"] is not None or args["weighted_metrics"] is not None:
+            names.append("compile_metrics")
+        if self._compiled_metrics is not None and self._compiled_metrics.metrics is not None:
+            names += [t.name for t in self._output_loss_trackers]
         return names
 
     @property
@@ -382,12 +395,19 @@ class Trainer:
         rng = backend.random_generator()
         if shuffle and source.num_batches is not None:
             train.rng = rng
+        # What BackupAndRestore saves and restores: the shuffling generator's
+        # state, and the epoch to resume from (set during on_train_begin).
+        self._fit_rng = rng
+        self._initial_epoch = None
+        self._fit_interrupted = False
         warned = False
         epoch = initial_epoch
         logs: dict = {}
         with DeferredInterrupt() as interrupt:
             try:
                 callback_list.on_train_begin()
+                if self._initial_epoch is not None:
+                    initial_epoch = epoch = self._initial_epoch
                 for epoch in range(initial_epoch, epochs):
                     if train.exhausted:  # a generator that is done has no epoch left to give
                         train.warn_exhausted(epoch - initial_epoch, epochs)
@@ -433,6 +453,7 @@ class Trainer:
                     if self.stop_training:
                         break
             except KeyboardInterrupt:
+                self._fit_interrupted = True  # BackupAndRestore keeps its backup
                 callback_list.on_train_end(logs)
                 print(
                     f"\nTraining interrupted during epoch {epoch + 1}/{epochs}. The weights are "
@@ -445,11 +466,13 @@ class Trainer:
         return history
 
     def _callback_list(self, callbacks, history, verbose, params) -> CallbackList:
+        if isinstance(callbacks, CallbackList):
+            callbacks = callbacks.callbacks
         callbacks = list(callbacks or [])
         all_callbacks = callbacks + [history]
         if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
             all_callbacks.append(ProgbarLogger())
-        return CallbackList(all_callbacks, model=self, params=params)
+        return CallbackList(all_callbacks, model=self, **params)
 
     # -------------------------------------------------------------- evaluate
     @flushing_denormals

@@ -137,6 +137,8 @@ class Optimizer:
     def _check_learning_rate(value):
         if isinstance(value, schedules.LearningRateSchedule) or callable(value):
             return value
+        if isinstance(value, xp.ndarray) and value.ndim == 0:  # np.float32(...) * 0-d results
+            value = value.item()
         if isinstance(value, (bool, xp.bool_)) or not isinstance(value, (int, float, xp.number)):
             raise ValueError(
                 "Argument `learning_rate` should be a float, a LearningRateSchedule or a "
@@ -160,8 +162,12 @@ class Optimizer:
     def learning_rate(self) -> LearningRateValue:
         """The current learning rate (a schedule is evaluated at `iterations`).
 
-        Settable to a float or a schedule; a float cannot replace a schedule
-        (TypeError), as in Keras.
+        Settable to a float or a schedule (`optimizer.learning_rate = 1e-3`,
+        or `optimizer.learning_rate.assign(1e-3)`): the next step uses the
+        new value, on every path (`apply` and the pre-scaled SGD step read
+        it at each step). A float cannot replace a schedule (TypeError), as
+        in Keras. The value returned is a float snapshot: read the property
+        again after a change.
         """
         return LearningRateValue(self._current_learning_rate(), self)
 
