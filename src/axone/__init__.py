@@ -14,6 +14,7 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
 from axone.layers import Input
 from axone.models import Model, Sequential
 from axone import random
+from axone import datasets
 
 __version__ = "0.1.0"
 
@@ -33,3 +34,4 @@ __all__ = [
     "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
     "random",
 ]
+__all__ += ["datasets"]
