@@ -30,6 +30,7 @@ _ARGUMENTS = {
     "Concatenate": {"axis": 1},
     "Rescaling": {"scale": 0.5, "offset": 1.0},
     "Reshape": {"target_shape": (2, 3)},
+    "Embedding": {"input_dim": 5, "output_dim": 3, "embeddings_initializer": "zeros"},
     "Constant": {"value": 0.5},
     "RandomNormal": {"mean": 1.0, "stddev": 0.2, "seed": 3},
     "VarianceScaling": {"scale": 2.0, "mode": "fan_out", "distribution": "uniform", "seed": 1},
