@@ -16,7 +16,7 @@ import sys
 
 from axone.cli.common import UsageError
 
-COMMANDS = ("train", "predict", "summary")
+COMMANDS = ("train", "predict", "summary", "playground")
 
 EXAMPLE = """examples:
   axone train houses.csv --target price
