@@ -13,10 +13,25 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
                    models, optimizers, plot, regularizers, saving, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
+from axone import random
+from axone import datasets
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # Estimators built on scikit-learn load it on first use, so `import axone` needs only NumPy.
+    if name == "Perceptron":
+        from axone.linear_model import Perceptron
+        return Perceptron
+    if name == "linear_model":
+        import importlib
+        return importlib.import_module(f"axone.{name}")
+    raise AttributeError(f"module 'axone' has no attribute {name!r}")
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
+    "random",
 ]
+__all__ += ["datasets"]

@@ -15,6 +15,21 @@ BLOCKS = {
 import tensorflow as tf
 from tensorflow import keras
 """),
+    "perceptron_iris": (LECTURE, """\
+#Package
+import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.linear_model import Perceptron
+#Data
+iris = load_iris()
+X = iris.data[:, (2, 3)] # petal length, petal width
+y = (iris.target == 0).astype(np.int) 
+#Train model
+per_clf = Perceptron()
+per_clf.fit(X, y)
+#Predict
+y_pred = per_clf.predict([[2, 0.5]])
+"""),
     "mnist_load_and_split": (LECTURE, """\
 #Get data from keras datasets
 mnist = keras.datasets.mnist

@@ -128,3 +128,17 @@ def test_housing_block_as_printed_fails_clearly(mnist_download):
     nb.run("housing_preprocessing")
     with pytest.raises(ValueError, match=r"expected shape \(None, 28, 28\).*\(\d+, 8\)"):
         nb.run("housing_sequential", errata=False)
+
+
+def test_perceptron_section():
+    """Section 2.3: the perceptron on iris's petals, axone's equal to scikit-learn's."""
+    from sklearn.linear_model import Perceptron as SklearnPerceptron
+
+    nb = Notebook()
+    nb.run("perceptron_iris")
+    assert nb["per_clf"].converged_ and nb["per_clf"].score(nb["X"], nb["y"]) == 1.0
+    theirs = SklearnPerceptron().fit(nb["X"], nb["y"])
+    # (2, 0.5) lies on the boundary both find (p = -1.3e-15): the same side in both.
+    assert np.array_equal(nb["y_pred"], theirs.predict([[2, 0.5]]))
+    assert np.array_equal(nb["per_clf"].coef_, theirs.coef_)
+    assert np.array_equal(nb["per_clf"].intercept_, theirs.intercept_)
