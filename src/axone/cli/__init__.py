@@ -16,7 +16,7 @@ import sys
 
 from axone.cli.common import UsageError
 
-COMMANDS = ("train", "predict", "summary", "datasets", "demo")
+COMMANDS = ("train", "predict", "summary", "datasets", "demo", "playground")
 
 EXAMPLE = """examples:
   axone demo
