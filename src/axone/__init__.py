@@ -13,6 +13,8 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
                    models, optimizers, plot, regularizers, saving, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
+from axone import random
+from axone import datasets
 
 __version__ = "0.1.0"
 
@@ -30,4 +32,6 @@ def __getattr__(name):
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
+    "random",
 ]
+__all__ += ["datasets"]

@@ -100,3 +100,22 @@ def random_generator(seed: int | None = None) -> np.random.Generator:
 def cast_to_floatx(x) -> np.ndarray:
     """Return `x` as an array of the default float type (no copy if it is one)."""
     return np.asarray(x, dtype=_FLOATX)
+
+
+def clear_session(free_memory: bool = True) -> None:
+    """Reset the state axone keeps between models: the automatic layer and model names.
+
+    After it, the first `Dense` is named `dense` again and the first model
+    `sequential` (or `functional`), as in Keras 3. Existing layers and models
+    keep their names and weights. The default float type stays as set.
+
+    Args:
+        free_memory: also run Python's garbage collector. Defaults to True.
+    """
+    from axone.utils.naming import reset_names
+
+    reset_names()
+    if free_memory:
+        import gc
+
+        gc.collect()

@@ -23,7 +23,7 @@ def test_one_axes_per_metric_loss_first_training_shifted_half_an_epoch(tmp_path)
     np.testing.assert_allclose(loss["validation"].get_xdata(), [1, 2, 3])
     np.testing.assert_allclose(loss["validation"].get_ydata(), RECORDS["val_loss"])
     assert loss["validation"].get_linestyle() == "--"
-    assert loss["training"].get_color() == loss["validation"].get_color()
+    assert loss["training"].get_linestyle() == "-"
     assert figure.axes[0].get_xlabel() == "epoch"
     assert (tmp_path / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -35,6 +35,8 @@ def test_unshifted_and_overlaid_like_the_course(tmp_path):
     assert set(lines) == {"training loss", "validation loss", "training accuracy",
                           "validation accuracy"}
     np.testing.assert_allclose(lines["training accuracy"].get_xdata(), [1, 2, 3])
+    assert lines["training loss"].get_color() == lines["validation loss"].get_color()
+    assert lines["training loss"].get_color() != lines["training accuracy"].get_color()
     assert ax.get_ylim() == (0, 1)
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from axone.layers.base import Layer
-from axone.layers.core import Activation, Dense, Flatten
+from axone.layers.core import Activation, Dense, Flatten, Identity
 from axone.layers.input_layer import Input, InputLayer
 from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract,
                                 add, average, concatenate, maximum, minimum, multiply, subtract)
-from axone.layers.normalization import BatchNormalization
+from axone.layers.embedding import Embedding
+from axone.layers.normalization import BatchNormalization, LayerNormalization, UnitNormalization
+from axone.layers.preprocessing import Normalization, Rescaling
 from axone.layers.regularization import Dropout, GaussianDropout, GaussianNoise
+from axone.layers.reshaping import Reshape
 
 _LAYER_CLASSES: dict[str, type[Layer]] = {
     cls.__name__: cls for cls in (
         Layer, InputLayer, Dense, Flatten, Activation,
         Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum,
         Dropout, GaussianNoise, GaussianDropout, BatchNormalization,
+        Identity, Normalization, Rescaling, Reshape,
+        Embedding, LayerNormalization, UnitNormalization,
     )
 }
 
@@ -41,4 +46,6 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
            "Concatenate", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
            "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum",
            "Dropout", "GaussianNoise", "GaussianDropout", "BatchNormalization",
+           "Identity", "Normalization", "Rescaling", "Reshape",
+           "Embedding", "LayerNormalization", "UnitNormalization",
            "serialize", "deserialize", "register"]

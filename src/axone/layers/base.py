@@ -236,12 +236,16 @@ class Layer:
         if is_symbolic(inputs):
             return self._call_symbolic(inputs)
         if isinstance(inputs, (list, tuple)):
-            arrays = [np.asarray(x, dtype=self.dtype) for x in inputs]
+            arrays = [self._as_input_array(x) for x in inputs]
             self._maybe_build([x.shape for x in arrays])
             return self.forward(arrays, training=bool(training))
-        array = np.asarray(inputs, dtype=self.dtype)
+        array = self._as_input_array(inputs)
         self._maybe_build(array.shape)
         return self.forward(array, training=bool(training))
+
+    def _as_input_array(self, x):
+        """An eager input as an array of the layer's dtype (Embedding keeps integer indices)."""
+        return np.asarray(x, dtype=self.dtype)
 
     def _call_symbolic(self, inputs):
         if isinstance(inputs, (list, tuple)):

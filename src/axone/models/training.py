@@ -23,6 +23,7 @@ from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
 from axone.models.data_adapters import ArrayBatches, EpochIterator, check_steps, data_source, fit_sources
 from axone.models.interrupt import DeferredInterrupt
+from axone.utils.fpu import flushing_denormals
 
 _NAN_ADVICE = (
     "The loss became {value} at epoch {epoch}, step {step}. Training continues, but the "
@@ -139,7 +140,8 @@ class Trainer:
     def _prepare_x(self, x) -> list[np.ndarray]:
         self._build_from_data(x)
         self._require_built("use")
-        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs])
+        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs],
+                                         input_dtypes=[t.dtype for t in self.inputs])
 
     def _prepare_xy(self, x, y, sample_weight=None, class_weight=None):
         """In-memory arrays, converted and checked whole: `(xs, ys, sws, n)`."""
@@ -280,9 +282,20 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list[str]:
-        names = ["loss"] + [t.name for t in self._output_loss_trackers]
-        if self._compiled_metrics is not None:
-            names += [m.name for m in self._compiled_metrics.flat]
+        """Keras 3's top-level names: `[]` before `compile`, then `["loss"]`, plus
+        `"compile_metrics"` when `metrics` or `weighted_metrics` were given, plus each
+        output's `"<output>_loss"` once the model has seen data (several outputs).
+
+        The logs (`History`, `evaluate(return_dict=True)`) name every metric instead.
+        """
+        if not self.compiled:
+            return []
+        names = ["loss"]
+        args = self._compile_args
+        if args["metrics"] is not None or args["weighted_metrics"] is not None:
+            names.append("compile_metrics")
+        if self._compiled_metrics is not None and self._compiled_metrics.metrics is not None:
+            names += [t.name for t in self._output_loss_trackers]
         return names
 
     @property
@@ -308,6 +321,7 @@ class Trainer:
         return results[0] if len(results) == 1 else results
 
     # -------------------------------------------------------------------- fit
+    @flushing_denormals  # no slow subnormal arithmetic; the caller's flags come back
     def fit(self, x=None, y=None, batch_size: int | None = None, epochs: int = 1, verbose="auto",
             callbacks=None, validation_split: float = 0.0, validation_data=None, shuffle: bool = True,
             class_weight: dict | None = None, sample_weight=None, initial_epoch: int = 0,
@@ -462,6 +476,7 @@ class Trainer:
         return CallbackList(all_callbacks, model=self, **params)
 
     # -------------------------------------------------------------- evaluate
+    @flushing_denormals
     def evaluate(self, x=None, y=None, batch_size: int | None = None, verbose="auto",
                  sample_weight=None, steps=None, callbacks=None, return_dict: bool = False):
         """Loss (and metrics) on the data, without training.
@@ -506,6 +521,7 @@ class Trainer:
         return logs if step else None
 
     # --------------------------------------------------------------- predict
+    @flushing_denormals
     def predict(self, x, batch_size: int | None = None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for `x`, computed in batches (no caches kept for training).
 
@@ -561,6 +577,7 @@ class Trainer:
         return (probabilities > 0.5).astype("int32")
 
     # -------------------------------------------------------- batch methods
+    @flushing_denormals
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the running loss (and metrics)."""
         self._require_compiled("train_on_batch()")
@@ -570,6 +587,7 @@ class Trainer:
         logs = self._logs()
         return logs if return_dict else self._flatten_logs(logs)
 
+    @flushing_denormals
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) on one batch, without training."""
         self._require_compiled("test_on_batch()")
@@ -580,6 +598,7 @@ class Trainer:
         logs = self._logs()
         return logs if return_dict else self._flatten_logs(logs)
 
+    @flushing_denormals
     def predict_on_batch(self, x):
         """Model outputs for one batch."""
         xs = self._prepare_x(x)

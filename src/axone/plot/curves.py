@@ -38,8 +38,8 @@ def learning_curves(history, metrics=None, *, shift_training: bool = True, overl
 
     Each metric gets its own axes (or one shared axes with `overlay=True`,
     as `pd.DataFrame(history.history).plot()` draws them), with the training
-    curve as a solid line and the validation curve, dashed, in the same
-    colour. Epochs are numbered from 1.
+    curve as a solid line and the validation curve dashed (overlaid, each
+    metric in its own colour). Epochs are numbered from 1.
 
     A training value is the mean over the epoch's batches, so it describes
     the model half an epoch before the validation value measured at the
@@ -71,15 +71,18 @@ def learning_curves(history, metrics=None, *, shift_training: bool = True, overl
     shift = 0.5 if shift_training else 0.0
     for index, name in enumerate(names):
         ax = axes[0 if overlay else index]
-        color = f"C{index}"
+        # One colour per metric when overlaid (training solid, validation dashed);
+        # on separate axes, training and validation take the first two colours.
+        train_color, val_color = (f"C{index}", f"C{index}") if overlay else ("C0", "C1")
+        marker = "." if len(records.get(name, records.get(f"val_{name}", []))) <= 30 else None
         if name in records:
             values = records[name]
-            ax.plot([epoch + 1 - shift for epoch in range(len(values))], values,
-                    color=color, marker=".", label=f"training {name}" if overlay else "training")
+            ax.plot([epoch + 1 - shift for epoch in range(len(values))], values, color=train_color,
+                    marker=marker, label=f"training {name}" if overlay else "training")
         if f"val_{name}" in records:
             values = records[f"val_{name}"]
-            ax.plot(range(1, len(values) + 1), values, color=color, linestyle="--", marker=".",
-                    label=f"validation {name}" if overlay else "validation")
+            ax.plot(range(1, len(values) + 1), values, color=val_color, linestyle="--",
+                    marker=marker, label=f"validation {name}" if overlay else "validation")
         if not overlay:
             ax.set_title(name)
             ax.set_ylabel(name)

@@ -254,12 +254,18 @@ def _parse_json(data: bytes, filename, member: str):
         raise FileFormatError(filename, f"{member} is not valid JSON ({type(error).__name__}: {error}).") from None
 
 
+def display_name(filepath) -> str:
+    """The path of a file, or the name of a file object, for messages."""
+    if isinstance(filepath, io.IOBase):
+        return str(getattr(filepath, "name", "<file object>"))
+    return os.fspath(filepath)
+
+
 def read_keras_members(filepath) -> tuple[dict, dict, bytes | None]:
     """`(metadata, config, weights bytes)` of a `.keras` file, each checked; nothing is built."""
-    filename = getattr(filepath, "name", None) or os.fspath(filepath) if not isinstance(filepath, io.BytesIO) else "<file object>"
-    if not isinstance(filepath, io.IOBase):
-        if not os.path.isfile(os.fspath(filepath)):
-            raise FileNotFoundError(f"No such file: {os.fspath(filepath)!r}")
+    filename = display_name(filepath)
+    if not isinstance(filepath, io.IOBase) and not os.path.isfile(filename):
+        raise FileNotFoundError(f"No such file: {filename!r}")
     with archive.SafeZip(filepath, filename) as zf:
         names = zf.names()
         metadata = {}
@@ -295,7 +301,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         _check_suffix(filepath, ".keras", "loading a model")
     h5py_module()
     metadata, config, weights = read_keras_members(filepath)
-    filename = os.fspath(filepath) if not isinstance(filepath, io.IOBase) else "<file object>"
+    filename = display_name(filepath)
     model = build_model(config, filename, custom_objects, safe_mode)
     if compile and config.get("compile_config"):
         compile_model(model, config["compile_config"], filename, custom_objects, safe_mode)

@@ -304,7 +304,8 @@ class _SafeMode:
     """The innermost safe_mode wins, but a nested call can never turn it off."""
 
     def __init__(self, safe_mode: bool):
-        self.safe_mode = bool(safe_mode) or in_safe_mode()
+        outer = getattr(_state, "safe_mode", None)
+        self.safe_mode = bool(safe_mode) or outer is True
 
     def __enter__(self):
         self.previous = getattr(_state, "safe_mode", None)
@@ -344,8 +345,8 @@ def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mo
             ways to provide it; a lambda in safe mode; a malformed entry.
     """
     _depth_guard(_depth)
-    if safe_mode is None:
-        safe_mode = in_safe_mode()
+    if safe_mode is None or getattr(_state, "safe_mode", None) is True:
+        safe_mode = in_safe_mode() if safe_mode is None else True
     if config is None or isinstance(config, PLAIN_TYPES):
         return config
     if isinstance(config, (list, tuple)):
@@ -410,7 +411,8 @@ def _special(class_name, inner, safe_mode):
                 "The config holds a Python lambda (code): refused, since loading it would run "
                 "code from the file. If you trust the file, pass safe_mode=False to the "
                 "loading function.")
-        return load_function(inner["value"])
+        with _SafeMode(False):
+            return load_function(inner["value"])
     if class_name in ("__typespec__", "__tensor__"):
         raise SerializationError(f"Config entries of class {class_name!r} are not supported by axone.")
     return _NOT_SPECIAL
