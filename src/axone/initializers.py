@@ -428,8 +428,8 @@ def get(identifier):
     if isinstance(identifier, dict):
         if "class_name" not in identifier:
             raise ValueError(f"An initializer config needs a 'class_name'. Received: {identifier!r}")
-        cls = lookup(identifier["class_name"], _REGISTRY, "initializer")
-        return cls.from_config(identifier.get("config") or {})
+        from axone.saving.serialization import deserialize_keras_object
+        return deserialize_keras_object({"config": {}, **identifier}, kind="initializers")
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
     if isinstance(identifier, (np.ndarray, np.generic)):
@@ -440,13 +440,14 @@ def get(identifier):
 
 
 def serialize(initializer) -> dict:
-    """Return `{"class_name": ..., "config": ...}`; `get()` rebuilds the initializer."""
+    """Keras's `{"module", "class_name", "config", "registered_name"}`; `get()` rebuilds the initializer."""
     if not isinstance(initializer, Initializer):
         raise ValueError(
             f"Cannot serialize initializer {initializer!r}: only Initializer instances have a "
             "config. Subclass axone.initializers.Initializer and define get_config()."
         )
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(initializer)
 
 
 def deserialize(config: dict) -> Initializer:

@@ -89,8 +89,8 @@ def get(identifier) -> Regularizer | None:
     if isinstance(identifier, str):
         return lookup(identifier, _REGISTRY, "regularizer")()
     if isinstance(identifier, dict):
-        cls = lookup(identifier["class_name"], {**_REGISTRY, **{k.__name__.lower(): k for k in _REGISTRY.values()}}, "regularizer")
-        return cls.from_config(identifier.get("config", {}))
+        from axone.saving.serialization import deserialize_keras_object
+        return deserialize_keras_object({"config": {}, **identifier}, kind="regularizers")
     raise TypeError(
         f"Could not interpret regularizer identifier: {identifier!r}. "
         "Expected None, 'l1', 'l2', 'l1_l2' or an axone.regularizers.Regularizer."
@@ -100,4 +100,5 @@ def get(identifier) -> Regularizer | None:
 def serialize(regularizer) -> dict | None:
     if regularizer is None:
         return None
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(regularizer)

@@ -15,6 +15,21 @@ BLOCKS = {
 import tensorflow as tf
 from tensorflow import keras
 """),
+    "perceptron_iris": (LECTURE, """\
+#Package
+import numpy as np
+from sklearn.datasets import load_iris
+from sklearn.linear_model import Perceptron
+#Data
+iris = load_iris()
+X = iris.data[:, (2, 3)] # petal length, petal width
+y = (iris.target == 0).astype(np.int) 
+#Train model
+per_clf = Perceptron()
+per_clf.fit(X, y)
+#Predict
+y_pred = per_clf.predict([[2, 0.5]])
+"""),
     "mnist_load_and_split": (LECTURE, """\
 #Get data from keras datasets
 mnist = keras.datasets.mnist
@@ -206,6 +221,28 @@ def build_model(n_hidden, n_neurons, lr,input_shape=[8]):
     model.compile(loss="mse", optimizer=optimizer)
     return(model)
 
+"""),
+    "tuning_wrap": (LECTURE, """\
+from scikeras.wrappers import KerasClassifier, KerasRegressor
+keras_reg = KerasRegressor(build_model)
+"""),
+    "tuning_gridsearch": (LECTURE, """\
+#Import fonction? 
+from sklearn.model_selection import GridSearchCV #RandomizedSearchCV marche aussi
+#Paramètre grille, model__ en suffixe devant nos arguments de fonction def
+param_distribs = {
+"model__n_hidden": [1, 2, 3],
+"model__n_neurons":[50,100,200],
+"model__lr":  [0.0001, 0.001, 0.1]
+}
+#On peut aussi ajouter le nombre epochs : [30] dans la grille
+
+#grid search
+rnd_search_cv = GridSearchCV(keras_reg, param_distribs,cv=2)
+#Fit model with grid search
+rnd_search_cv.fit(X_train, y_train)
+
+print(rnd_search_cv.best_params_, rnd_search_cv.best_score_)
 """),
     "exercise_1_dense": (EXERCISES, """\
 from tensorflow.keras.layers import Dense

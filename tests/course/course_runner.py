@@ -17,9 +17,13 @@ IMPORT_SWAPS = {
     "from tensorflow.random import set_seed": "from axone.utils import set_random_seed as set_seed",
     # The housing data comes from a local copy instead of a download.
     "from sklearn.datasets import fetch_california_housing": "from course_data import fetch_california_housing",
+    "from sklearn.linear_model import Perceptron": "from axone import Perceptron",
+    "from scikeras.wrappers import KerasClassifier, KerasRegressor": "from axone.wrappers import KerasClassifier, KerasRegressor",
 }
 
 ERRATA = {
+    # `np.int` was removed in NumPy 1.24: an AttributeError with scikit-learn too.
+    "perceptron_iris": [("astype(np.int)", "astype(int)")],
     # The course's last line is cut off ("plt.show(    "): a SyntaxError anywhere.
     "learning_curve": [("plt.show(    ", "plt.show()")],
     # The block builds `reg_model` but then compiles and trains `model`, the MNIST

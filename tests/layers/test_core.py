@@ -103,3 +103,14 @@ def test_dense_sgd_step_with_momentum_goes_through_the_velocity():
     np.testing.assert_allclose(velocities[1], new_bias_velocity, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(layer.kernel.value, kernel + new_kernel_velocity, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(layer.bias.value, bias + new_bias_velocity, rtol=1e-5, atol=1e-6)
+
+
+def test_identity_passes_values_and_gradients_through():
+    from axone.layers import Identity, deserialize, serialize
+
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    np.testing.assert_array_equal(Identity()(x), x.astype("float32"))
+    check_layer_gradients(Identity(dtype="float64"), input_shape=(3, 4))
+    layer = Identity(name="skip")
+    assert deserialize(serialize(layer)).get_config() == layer.get_config()
+    assert layer.compute_output_shape((None, 4)) == (None, 4)

@@ -304,3 +304,68 @@ def test_a_backward_error_leaves_every_weight_unchanged():
         model.fit(x, y, verbose=0)
     for a, b in zip(before, model.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+# ------------------------------------------------- metric and output names
+def _two_output_model():
+    axone.backend.clear_session()
+    inputs = layers.Input(shape=(3,))
+    hidden = layers.Dense(4, activation="relu")(inputs)
+    return axone.Model(inputs, [layers.Dense(1)(hidden), layers.Dense(1)(hidden)])
+
+
+def test_metrics_names_are_keras_3s_top_level_names():
+    x, y = regression_data()
+    model = _two_output_model()
+    assert model.output_names == ["dense_1", "dense_2"]
+    assert model.metrics_names == []  # not compiled
+    model.compile(optimizer="adam", loss="mse", metrics=["RootMeanSquaredError", "RootMeanSquaredError"])
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    model.fit(x, (y, y), epochs=1, verbose=0)
+    assert model.metrics_names == ["loss", "compile_metrics", "dense_1_loss", "dense_2_loss"]
+    single = small_model()
+    assert single.metrics_names == ["loss"]  # compiled without metrics
+    single.fit(x, y, epochs=1, verbose=0)
+    assert single.metrics_names == ["loss"]
+
+
+def test_history_keys_for_metrics_given_by_class_name():
+    x, y = regression_data()
+    model = small_model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["RootMeanSquaredError"])
+    history = model.fit(x, y, epochs=1, validation_split=0.25, verbose=0)
+    assert sorted(history.history) == ["RootMeanSquaredError", "loss", "val_RootMeanSquaredError", "val_loss"]
+    model.compile(optimizer="sgd", loss="mse",
+                  metrics=[axone.metrics.RootMeanSquaredError, axone.metrics.MeanAbsoluteError(), "acc"])
+    history = model.fit(x, y, epochs=1, verbose=0)
+    assert sorted(history.history) == ["acc", "loss", "mean_absolute_error", "root_mean_squared_error"]
+    two = _two_output_model()
+    two.compile(optimizer="adam", loss="mse", metrics=["RootMeanSquaredError", "RootMeanSquaredError"])
+    history = two.fit(x, (y, y), epochs=1, validation_data=(x, (y, y)), verbose=0)
+    assert "val_dense_2_RootMeanSquaredError" in history.history
+    assert sorted(k for k in history.history if not k.startswith("val_")) == [
+        "dense_1_RootMeanSquaredError", "dense_1_loss", "dense_2_RootMeanSquaredError", "dense_2_loss", "loss"]
+
+
+def test_metric_names_match_keras():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    x, y = regression_data()
+
+    def run(lib):
+        lib.utils.set_random_seed(0)
+        lib.backend.clear_session()
+        inputs = lib.layers.Input(shape=(3,))
+        hidden = lib.layers.Dense(4, activation="relu")(inputs)
+        model = lib.Model(inputs, [lib.layers.Dense(1)(hidden), lib.layers.Dense(1)(hidden)])
+        names = [list(model.metrics_names)]
+        model.compile(optimizer="adam", loss="mse", metrics=[["RootMeanSquaredError", "mae"],
+                                                              [lib.metrics.RootMeanSquaredError()]])
+        names.append(list(model.metrics_names))
+        history = model.fit(x, (y, y), epochs=1, validation_split=0.25, verbose=0)
+        names.append(list(model.metrics_names))
+        return names, sorted(history.history), list(model.output_names)
+
+    assert run(axone) == run(keras)

@@ -120,6 +120,11 @@ def _from_dict(config: dict) -> ActivationFunction:
     # Keras writes a built-in function as {"class_name": "function", "config": "relu"};
     # a parametrised one is {"class_name": "relu", "config": {"negative_slope": 0.1}}.
     inner = config.get("config")
+    if isinstance(inner, str) and config.get("class_name") == "function" and "module" in config:
+        # Keras's full schema: a registered or custom function is looked up by name.
+        from axone.saving.serialization import deserialize_keras_object
+        found = deserialize_keras_object(config, kind="activations")
+        return found if isinstance(found, ActivationFunction) else get(found)
     if isinstance(inner, str):
         return lookup(inner, _REGISTRY, "activation")
     if "class_name" not in config:

@@ -31,6 +31,23 @@ class History(Callback):
         if self.model is not None:  # keep model.history on the latest record, as Keras does
             self.model.history = self
 
+    def to_dataframe(self):
+        """The history as a pandas DataFrame: one column per metric, one row per epoch.
+
+        The index, named `epoch`, counts from 0 as `history.epoch` does. Needs
+        pandas (`pip install "axone[pandas]"`); `pd.DataFrame(history.history)`
+        gives the same columns.
+        """
+        try:
+            import pandas as pd
+        except ImportError as error:
+            raise ImportError(
+                'History.to_dataframe needs pandas. Install it with: pip install "axone[pandas]"'
+            ) from error
+        frame = pd.DataFrame(self.history)
+        frame.index.name = "epoch"
+        return frame
+
     # The course calls these on the value `fit` returns; they use the trained model.
     def evaluate(self, *args, **kwargs):
         """Shortcut for `history.model.evaluate(...)`."""

@@ -343,11 +343,11 @@ class Layer:
         if is_symbolic(inputs):
             return self._call_symbolic(inputs, training)
         if isinstance(inputs, (list, tuple)):
-            arrays = [np.asarray(x, dtype=self.dtype) for x in inputs]
+            arrays = [self._as_input_array(x) for x in inputs]
             self._maybe_build([x.shape for x in arrays])
             output = self.forward(arrays, training=bool(training))
         else:
-            array = np.asarray(inputs, dtype=self.dtype)
+            array = self._as_input_array(inputs)
             self._maybe_build(array.shape)
             output = self.forward(array, training=bool(training))
         return _record_on_tapes(self, inputs, output, training)
@@ -397,6 +397,10 @@ class Layer:
         output = _record_on_tapes(self, inputs, output, training)
         found = self._cache[0]
         return output if found.single_output else tracing.pack_like(found.outputs, output)
+
+    def _as_input_array(self, x):
+        """An eager input as an array of the layer's dtype (Embedding keeps integer indices)."""
+        return np.asarray(x, dtype=self.dtype)
 
     def _call_symbolic(self, inputs, training: bool | None = None):
         if isinstance(inputs, (list, tuple)):

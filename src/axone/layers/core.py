@@ -1,4 +1,4 @@
-"""Core layers: `Dense`, `Activation`, `Flatten`."""
+"""Core layers: `Dense`, `Activation`, `Flatten`, `Identity`."""
 
 from __future__ import annotations
 
@@ -217,3 +217,13 @@ class Flatten(Layer):
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
+
+
+class Identity(Layer):
+    """Returns its input unchanged (a placeholder, e.g. for a skipped block); no weights."""
+
+    def forward(self, x, training=False):
+        return x
+
+    def backward(self, grad_output):
+        return grad_output if self.input_grad_needed else None

@@ -99,16 +99,17 @@ def get(identifier) -> Loss | None:
 
 
 def serialize(loss: Loss) -> dict:
-    """`{"class_name": ..., "config": ...}` for a built-in loss."""
-    return {"class_name": type(loss).__name__, "config": loss.get_config()}
+    """Keras's `{"module", "class_name", "config", "registered_name"}` for a loss."""
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(loss)
 
 
 def deserialize(config: dict) -> Loss:
     """The loss described by a `serialize` dict."""
     if "class_name" not in config:
         raise ValueError(f"A loss config needs a 'class_name'. Received: {config!r}")
-    cls = lookup(config["class_name"], _CLASSES, "loss class")
-    return cls.from_config(config.get("config", {}))
+    from axone.saving.serialization import deserialize_keras_object
+    return deserialize_keras_object({"config": {}, **config}, kind="losses")
 
 
 __all__ = [

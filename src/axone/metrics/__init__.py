@@ -121,16 +121,17 @@ def get(identifier, loss=None, y_true_shape=None, y_pred_shape=None) -> Metric:
 
 
 def serialize(metric: Metric) -> dict:
-    """`{"class_name": ..., "config": ...}` for a built-in metric."""
-    return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    """Keras's `{"module", "class_name", "config", "registered_name"}` for a metric."""
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(metric)
 
 
 def deserialize(config: dict) -> Metric:
     """The metric described by a `serialize` dict."""
     if "class_name" not in config:
         raise ValueError(f"A metric config needs a 'class_name'. Received: {config!r}")
-    cls = lookup(config["class_name"], {c.__name__: c for c in _CLASSES}, "metric class")
-    return cls.from_config(config.get("config", {}))
+    from axone.saving.serialization import deserialize_keras_object
+    return deserialize_keras_object({"config": {}, **config}, kind="metrics")
 
 
 __all__ = [

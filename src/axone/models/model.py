@@ -297,6 +297,21 @@ class Model(Trainer, Layer):
         from axone.models import serialization
         return json.dumps(serialization.serialize_model(self), **kwargs)
 
+    def save(self, filepath, overwrite: bool = True, zipped: bool = True) -> None:
+        """Save the whole model to a `.keras` file (Keras 3's format; see `axone.saving`)."""
+        from axone.saving import saving_lib
+        saving_lib.save_model(self, filepath, overwrite=overwrite, zipped=zipped)
+
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """Save the layers' weights to a `.weights.h5` file (Keras 3's layout)."""
+        from axone.saving import saving_lib
+        saving_lib.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
+        """Load weights saved by `save_weights` (or a `.keras` file's) into this model."""
+        from axone.saving import saving_lib
+        saving_lib.load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
     def summary(self, line_length: int | None = None, positions=None, print_fn=None,
                 expand_nested: bool = False, show_trainable: bool = False, layer_range=None) -> None:
         """Print the Keras table of layers, output shapes and parameter counts."""

@@ -7,7 +7,27 @@ its `inbound_nodes` naming the producing layer, node index and tensor index
 
 from __future__ import annotations
 
-from axone import layers as layers_module
+from axone.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+
+def _layer_entry(layer) -> dict:
+    """A layer in a model's config: Keras's schema plus its `name`.
+
+    The Keras 2 `batch_input_shape` of a first layer is left out: the
+    model's input layer holds that shape (and Keras 3 layers refuse it).
+    """
+    entry = serialize_keras_object(layer)
+    if isinstance(entry.get("config"), dict):
+        entry["config"].pop("batch_input_shape", None)
+    entry["name"] = layer.name
+    return entry
+
+
+def _check_call_kwargs(name: str, node: dict) -> None:
+    kwargs = node.get("kwargs") or {}
+    unsupported = {k: v for k, v in kwargs.items() if k not in ("training", "mask") and v is not None}
+    if unsupported:
+        raise ValueError(f"Layer {name!r} is called with argument(s) {unsupported} that axone does not support.")
 
 
 def _model_nodes(model, layer) -> list:
@@ -31,7 +51,7 @@ def _tensor_config(model, tensor) -> dict:
 def functional_config(model) -> dict:
     layer_configs = []
     for layer in model._plan.layers:
-        entry = layers_module.serialize(layer)
+        entry = _layer_entry(layer)
         nodes = []
         for node in _model_nodes(model, layer):
             if not node.inputs:  # an input layer's own node
@@ -60,7 +80,7 @@ def functional_from_config(config: dict, custom_objects=None):
     created = {}
     tensors: dict[tuple[str, int], object] = {}
     for entry in config["layers"]:
-        layer = layers_module.deserialize(entry, custom_objects)
+        layer = deserialize_keras_object(entry, custom_objects, kind="layers")
         created[layer.name] = layer
         if type(layer).__name__ == "InputLayer":
             tensors[(layer.name, 0)] = layer.output
@@ -74,6 +94,7 @@ def functional_from_config(config: dict, custom_objects=None):
         progressed = False
         for name, queue in queues.items():
             while queue:
+                _check_call_kwargs(name, queue[0])
                 arg = queue[0]["args"][0]
                 specs = arg if isinstance(arg, list) else [arg]
                 keys = [tuple(s["config"]["keras_history"][:2]) for s in specs]
@@ -104,7 +125,7 @@ def sequential_config(model) -> dict:
     return {
         "name": model.name,
         "trainable": model.trainable,
-        "layers": [layers_module.serialize(layer) for layer in model._all_layers()],
+        "layers": [_layer_entry(layer) for layer in model._all_layers()],
     }
 
 
@@ -113,21 +134,24 @@ def sequential_from_config(config: dict, custom_objects=None):
 
     model = Sequential(name=config.get("name"), trainable=config.get("trainable", True))
     for entry in config["layers"]:
-        model.add(layers_module.deserialize(entry, custom_objects), rebuild=False)
+        model.add(deserialize_keras_object(entry, custom_objects, kind="layers"), rebuild=False)
     model._rebuild()
+    shape = config.get("build_input_shape")
+    if model._plan is None and isinstance(shape, (list, tuple)) and shape:
+        model.build(tuple(shape))
     return model
 
 
 def serialize_model(model) -> dict:
-    return {"module": "axone.models", "class_name": type(model).__name__, "config": model.get_config()}
+    """The model in Keras's schema, as `config.json` of a `.keras` file holds it."""
+    return serialize_keras_object(model)
 
 
 def model_from_config(config: dict, custom_objects=None):
-    """Recreate a model (without weights) from `serialize_model`'s dict."""
+    """Recreate a model (without weights) from `serialize_model`'s dict (or Keras's)."""
     from axone.models.model import Model
-    from axone.models.sequential import Sequential
 
-    cls = {"Sequential": Sequential, "Functional": Model, "Model": Model}.get(config["class_name"])
-    if cls is None:
-        raise ValueError(f"Unknown model class: {config['class_name']!r}. Expected 'Sequential' or 'Model'.")
-    return cls.from_config(config["config"], custom_objects)
+    model = deserialize_keras_object(config, custom_objects, kind="models")
+    if not isinstance(model, Model):
+        raise ValueError(f"The config describes a {type(model).__name__}, not a model.")
+    return model

@@ -23,6 +23,7 @@ from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
 from axone.models.data_adapters import ArrayBatches, EpochIterator, check_steps, data_source, fit_sources
 from axone.models.interrupt import DeferredInterrupt
+from axone.utils.fpu import flushing_denormals
 
 _NAN_ADVICE = (
     "The loss became {value} at epoch {epoch}, step {step}. Training continues, but the "
@@ -58,6 +59,8 @@ class Trainer:
         self.compiled = False
         self.stop_training = False
         self.history: History | None = None
+        self._fit_rng = None
+        self._initial_epoch: int | None = None
         self._compile_args: dict | None = None
         self._compiled_loss: CompiledLoss | None = None
         self._compiled_metrics: CompiledMetrics | None = None
@@ -137,7 +140,8 @@ class Trainer:
     def _prepare_x(self, x) -> list[np.ndarray]:
         self._build_from_data(x)
         self._require_built("use")
-        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs])
+        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs],
+                                         input_dtypes=[t.dtype for t in self.inputs])
 
     def _prepare_xy(self, x, y, sample_weight=None, class_weight=None):
         """In-memory arrays, converted and checked whole: `(xs, ys, sws, n)`."""
@@ -278,9 +282,20 @@ class Trainer:
 
     @property
     def metrics_names(self) -> list[str]:
-        names = ["loss"] + [t.name for t in self._output_loss_trackers]
-        if self._compiled_metrics is not None:
-            names += [m.name for m in self._compiled_metrics.flat]
+        """Keras 3's top-level names: `[]` before `compile`, then `["loss"]`, plus
+        `"compile_metrics"` when `metrics` or `weighted_metrics` were given, plus each
+        output's `"<output>_loss"` once the model has seen data (several outputs).
+
+        The logs (`History`, `evaluate(return_dict=True)`) name every metric instead.
+        """
+        if not self.compiled:
+            return []
+        names = ["loss"]
+        args = self._compile_args
+        if args["metrics"] is not None or args["weighted_metrics"] is not None:
+            names.append("compile_metrics")
+        if self._compiled_metrics is not None and self._compiled_metrics.metrics is not None:
+            names += [t.name for t in self._output_loss_trackers]
         return names
 
     @property
@@ -306,6 +321,7 @@ class Trainer:
         return results[0] if len(results) == 1 else results
 
     # -------------------------------------------------------------------- fit
+    @flushing_denormals  # no slow subnormal arithmetic; the caller's flags come back
     def fit(self, x=None, y=None, batch_size: int | None = None, epochs: int = 1, verbose="auto",
             callbacks=None, validation_split: float = 0.0, validation_data=None, shuffle: bool = True,
             class_weight: dict | None = None, sample_weight=None, initial_epoch: int = 0,
@@ -380,12 +396,19 @@ class Trainer:
         rng = backend.random_generator()
         if shuffle and source.num_batches is not None:
             train.rng = rng
+        # What BackupAndRestore saves and restores: the shuffling generator's
+        # state, and the epoch to resume from (set during on_train_begin).
+        self._fit_rng = rng
+        self._initial_epoch = None
+        self._fit_interrupted = False
         warned = False
         epoch = initial_epoch
         logs: dict = {}
         with DeferredInterrupt() as interrupt:
             try:
                 callback_list.on_train_begin()
+                if self._initial_epoch is not None:
+                    initial_epoch = epoch = self._initial_epoch
                 for epoch in range(initial_epoch, epochs):
                     if train.exhausted:  # a generator that is done has no epoch left to give
                         train.warn_exhausted(epoch - initial_epoch, epochs)
@@ -431,6 +454,7 @@ class Trainer:
                     if self.stop_training:
                         break
             except KeyboardInterrupt:
+                self._fit_interrupted = True  # BackupAndRestore keeps its backup
                 callback_list.on_train_end(logs)
                 print(
                     f"\nTraining interrupted during epoch {epoch + 1}/{epochs}. The weights are "
@@ -443,13 +467,16 @@ class Trainer:
         return history
 
     def _callback_list(self, callbacks, history, verbose, params) -> CallbackList:
+        if isinstance(callbacks, CallbackList):
+            callbacks = callbacks.callbacks
         callbacks = list(callbacks or [])
         all_callbacks = callbacks + [history]
         if verbose and not any(isinstance(c, ProgbarLogger) for c in callbacks):
             all_callbacks.append(ProgbarLogger())
-        return CallbackList(all_callbacks, model=self, params=params)
+        return CallbackList(all_callbacks, model=self, **params)
 
     # -------------------------------------------------------------- evaluate
+    @flushing_denormals
     def evaluate(self, x=None, y=None, batch_size: int | None = None, verbose="auto",
                  sample_weight=None, steps=None, callbacks=None, return_dict: bool = False):
         """Loss (and metrics) on the data, without training.
@@ -494,6 +521,7 @@ class Trainer:
         return logs if step else None
 
     # --------------------------------------------------------------- predict
+    @flushing_denormals
     def predict(self, x, batch_size: int | None = None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for `x`, computed in batches (no caches kept for training).
 
@@ -549,6 +577,7 @@ class Trainer:
         return (probabilities > 0.5).astype("int32")
 
     # -------------------------------------------------------- batch methods
+    @flushing_denormals
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the running loss (and metrics)."""
         self._require_compiled("train_on_batch()")
@@ -558,6 +587,7 @@ class Trainer:
         logs = self._logs()
         return logs if return_dict else self._flatten_logs(logs)
 
+    @flushing_denormals
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) on one batch, without training."""
         self._require_compiled("test_on_batch()")
@@ -568,6 +598,7 @@ class Trainer:
         logs = self._logs()
         return logs if return_dict else self._flatten_logs(logs)
 
+    @flushing_denormals
     def predict_on_batch(self, x):
         """Model outputs for one batch."""
         xs = self._prepare_x(x)

@@ -39,18 +39,15 @@ def get(identifier) -> Optimizer | None:
 
 
 def serialize(optimizer: Optimizer) -> dict:
-    """`{"class_name": ..., "config": ...}`, which `deserialize` reads back."""
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    """Keras's `{"module", "class_name", "config", "registered_name"}`, which `deserialize` reads back."""
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(optimizer)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> Optimizer:
     """Rebuild an optimizer from `serialize`'s dict (Keras's dicts are read too)."""
-    name = config["class_name"]
-    if custom_objects and name in custom_objects:
-        cls = custom_objects[name]
-    else:
-        cls = lookup(name, _REGISTRY, "optimizer")
-    return cls.from_config(config.get("config", {}), custom_objects)
+    from axone.saving.serialization import deserialize_keras_object
+    return deserialize_keras_object({"config": {}, **config}, custom_objects, kind="optimizers")
 
 
 __all__ = [

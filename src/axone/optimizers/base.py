@@ -29,6 +29,7 @@ from axone.backend import xp
 
 from axone import backend
 from axone.optimizers import schedules
+from axone.utils import fpu
 from axone.utils.naming import to_snake_case, unique_name
 
 
@@ -79,6 +80,9 @@ class Optimizer:
     #: names of scratch arrays (parameter-sized, no state) an update step may
     #: write into, so that a step allocates nothing of the parameters' size
     work_names: tuple[str, ...] = ()
+    #: without the processor's flush-to-zero (`axone.utils.fpu`), zero the
+    #: slots' subnormal values every this many steps (0: never)
+    flush_every: int = 16
 
     def __init__(self, learning_rate=0.001, weight_decay: float | None = None,
                  clipnorm: float | None = None, clipvalue: float | None = None,
@@ -133,6 +137,8 @@ class Optimizer:
     def _check_learning_rate(value):
         if isinstance(value, schedules.LearningRateSchedule) or callable(value):
             return value
+        if isinstance(value, xp.ndarray) and value.ndim == 0:  # np.float32(...) * 0-d results
+            value = value.item()
         if isinstance(value, (bool, xp.bool_)) or not isinstance(value, (int, float, xp.number)):
             raise ValueError(
                 "Argument `learning_rate` should be a float, a LearningRateSchedule or a "
@@ -156,8 +162,12 @@ class Optimizer:
     def learning_rate(self) -> LearningRateValue:
         """The current learning rate (a schedule is evaluated at `iterations`).
 
-        Settable to a float or a schedule; a float cannot replace a schedule
-        (TypeError), as in Keras.
+        Settable to a float or a schedule (`optimizer.learning_rate = 1e-3`,
+        or `optimizer.learning_rate.assign(1e-3)`): the next step uses the
+        new value, on every path (`apply` and the pre-scaled SGD step read
+        it at each step). A float cannot replace a schedule (TypeError), as
+        in Keras. The value returned is a float snapshot: read the property
+        again after a change.
         """
         return LearningRateValue(self._current_learning_rate(), self)
 
@@ -200,6 +210,8 @@ class Optimizer:
         if self._size is None:
             self.slots = {name: xp.zeros(size, dtype=dtype) for name in self.slot_names}
             self._work = {name: xp.empty(size, dtype=dtype) for name in self.work_names}
+            if self.slot_names:
+                self._allocate_flush_buffers(size, dtype)
             self._init_slots()
             self._size = size
 
@@ -304,6 +316,36 @@ class Optimizer:
                 slots.update({name: work[part] for name, work in self._work.items()})
                 self.update_step(grads[part], values[part], lr, slots)
         self.iterations += 1
+        if self.flush_every and self.iterations % self.flush_every == 0 and not fpu.flushing():
+            self._flush_subnormal_slots(ranges)
+
+    def _flush_subnormal_slots(self, ranges) -> None:
+        """Set the slots' subnormal values (below the smallest normal float) to 0.
+
+        What the processor's flush-to-zero does, for the state only: values
+        decaying towards 0 (the moments of weights whose gradient vanishes)
+        would otherwise spend many steps in the range where x86 arithmetic
+        is slow. Three passes per slot, once every `flush_every` steps.
+        """
+        if not self.slots:
+            return
+        if getattr(self, "_flush_buffers", None) is None:  # slots set without build()
+            first = next(iter(self.slots.values()))
+            self._allocate_flush_buffers(first.size, first.dtype)
+        magnitude, mask = self._flush_buffers
+        tiny = xp.finfo(magnitude.dtype).tiny
+        for start, stop in ranges:
+            part = slice(start, stop)
+            for state in self.slots.values():
+                small = xp.less(xp.abs(state[part], out=magnitude[part]), tiny, out=mask[part])
+                xp.copyto(state[part], 0, where=small)
+
+    def _allocate_flush_buffers(self, size: int, dtype) -> None:
+        # The first scratch array is free between steps; a bool mask besides.
+        magnitude = next(iter(getattr(self, "_work", {}).values()), None)
+        if magnitude is None or magnitude.size != size:
+            magnitude = xp.empty(size, dtype=dtype)
+        self._flush_buffers = (magnitude, xp.empty(size, dtype=bool))
 
     # ------------------------------------------------------ pre-scaled steps
     def prescale_factor(self) -> float | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-from axone.utils.identifiers import lookup
 
 
 class LearningRateSchedule:
@@ -261,18 +260,15 @@ _REGISTRY = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDe
 
 
 def serialize(schedule: LearningRateSchedule) -> dict:
-    """`{"class_name": ..., "config": ...}`, which `deserialize` reads back."""
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    """Keras's `{"module", "class_name", "config", "registered_name"}`, which `deserialize` reads back."""
+    from axone.saving.serialization import serialize_keras_object
+    return serialize_keras_object(schedule)
 
 
 def deserialize(config: dict, custom_objects: dict | None = None) -> LearningRateSchedule:
     """Rebuild a schedule from `serialize`'s dict (Keras's dicts are read too)."""
-    name = config["class_name"]
-    if custom_objects and name in custom_objects:
-        cls = custom_objects[name]
-    else:
-        cls = lookup(name, _REGISTRY, "learning rate schedule")
-    return cls.from_config(config.get("config", {}))
+    from axone.saving.serialization import deserialize_keras_object
+    return deserialize_keras_object({"config": {}, **config}, custom_objects, kind="schedules")
 
 
 __all__ = [

@@ -1,9 +1,10 @@
-"""Utilities: seeding, one-hot encoding, the progress bar, datasets read batch by batch."""
+"""Utilities: seeding, `clear_session`, one-hot encoding, the progress bar, datasets read batch by batch."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from axone.backend import clear_session
 from axone.utils.dataset import PyDataset, Sequence
 from axone.utils.progbar import Progbar
 from axone.utils.random import set_random_seed
@@ -33,4 +34,4 @@ def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
     return result
 
 
-__all__ = ["set_random_seed", "to_categorical", "Progbar", "PyDataset", "Sequence"]
+__all__ = ["clear_session", "set_random_seed", "to_categorical", "Progbar", "PyDataset", "Sequence"]
