@@ -24,7 +24,7 @@ def __getattr__(name):
     if name == "Perceptron":
         from axone.linear_model import Perceptron
         return Perceptron
-    if name == "linear_model":
+    if name in ("linear_model", "wrappers"):
         import importlib
         return importlib.import_module(f"axone.{name}")
     raise AttributeError(f"module 'axone' has no attribute {name!r}")
