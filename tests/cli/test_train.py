@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from axone.models import load_model
 from cli_helpers import assert_usage_error, axone, pd
 
 REPORT_KEYS = {"task", "target", "features", "test_metrics", "baseline_metrics", "epochs_run",
@@ -66,10 +67,9 @@ def test_early_stopping_and_the_options(tmp_path, houses_csv):
     assert report["features"] == ["size", "city"]
     assert report["rows"] == {"train": 338, "validation": 112, "test": 50}
     assert "Epoch 1/300" in result.out and "Total params" in result.out
-    config = json.loads((out / "model.json").read_text())
-    dense = [layer for layer in config["config"]["layers"] if layer["class_name"] == "Dense"]
-    assert [layer["config"]["units"] for layer in dense] == [8, 1]
-    assert dense[0]["config"]["activation"] == "tanh"
+    model = load_model(out / "model.keras")
+    assert [layer.units for layer in model.layers] == [8, 1]
+    assert model.layers[0].activation.name == "tanh"
 
 
 def test_the_same_seed_gives_the_same_model(tmp_path, tumors_csv):
@@ -78,9 +78,9 @@ def test_the_same_seed_gives_the_same_model(tmp_path, tumors_csv):
         result = axone("train", tumors_csv, "--target", "label", "--epochs", "5", "-q",
                        "--seed", "7", "--out", tmp_path / name)
         assert result.status == 0, result.err
-        runs.append(np.load(tmp_path / name / "model.weights.npz"))
-    for key in runs[0].files:
-        np.testing.assert_array_equal(runs[0][key], runs[1][key])
+        runs.append(load_model(tmp_path / name / "model.keras").get_weights())
+    for first, second in zip(*runs):
+        np.testing.assert_array_equal(first, second)
 
 
 def test_few_integer_values_are_classes_and_no_scale_is_recorded(tmp_path):

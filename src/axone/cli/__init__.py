@@ -1,4 +1,4 @@
-"""The `axone` command: train, predict, summary.
+"""The `axone` command: train, predict, summary, datasets, demo.
 
     axone train houses.csv --target price
     axone predict axone-run houses.csv --out predictions.csv
@@ -16,9 +16,11 @@ import sys
 
 from axone.cli.common import UsageError
 
-COMMANDS = ("train", "predict", "summary")
+COMMANDS = ("train", "predict", "summary", "datasets", "demo", "playground")
 
 EXAMPLE = """examples:
+  axone demo
+  axone datasets export houses houses.csv
   axone train houses.csv --target price
   axone predict axone-run houses.csv --out predictions.csv
   axone summary axone-run
