@@ -77,3 +77,34 @@ def test_origin_override_order(monkeypatch):
     assert download.origin() == "http://mirror.example/data/"
     monkeypatch.setattr(download, "ORIGIN", "http://other.example/")
     assert download.origin() == "http://other.example/"
+
+
+def test_unanswered_name_lookup_fails_within_the_timeout(tmp_path, monkeypatch):
+    import socket
+    import threading
+    release = threading.Event()
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: release.wait(30))
+    monkeypatch.setattr(download, "TIMEOUT", 0.2)
+    start = time.monotonic()
+    try:
+        with pytest.raises(DownloadError, match="no answer about dead.invalid from the name server"):
+            download.download("http://dead.invalid/x.npz", tmp_path / "x.npz", "0" * 64, verbose=0)
+    finally:
+        release.set()
+    assert time.monotonic() - start < 2
+
+
+def test_ctrl_c_mid_transfer_keeps_nothing(http_server, tmp_path, monkeypatch):
+    body = b"y" * 300_000
+    url = http_server("big.bin", body)
+
+    class Interrupting:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def update(self, current, *args, **kwargs):
+            raise KeyboardInterrupt
+    monkeypatch.setattr("axone.utils.progbar.Progbar", Interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        download.download(url, tmp_path / "big.bin", sha(body), verbose=0)
+    assert leftovers(tmp_path) == []

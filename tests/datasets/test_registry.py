@@ -90,3 +90,12 @@ def test_registered_on_the_package():
     import axone
     assert axone.datasets is datasets and "datasets" in axone.__all__
     assert axone.datasets.mnist.load_data.__module__ == "axone.datasets.mnist"
+
+
+def test_available_ignores_an_incomplete_local_set(tmp_path, monkeypatch, idx_set):
+    idx_set(tmp_path / "data" / "fashion_mnist")
+    (tmp_path / "data" / "fashion_mnist" / "t10k-labels-idx1-ubyte.gz").unlink()
+    monkeypatch.setenv("AXONE_DATASETS", str(tmp_path / "data"))
+    assert not by_name()["fashion_mnist"]["cached"]
+    (tmp_path / "data" / "fashion_mnist" / "fashion_mnist.npz").write_bytes(b"12")
+    assert by_name()["fashion_mnist"]["cached"] and by_name()["fashion_mnist"]["size"] == 2

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 import axone
-from axone.layers import BatchNormalization, Dense, deserialize, serialize
+from axone.layers import (BatchNormalization, Dense, LayerNormalization, UnitNormalization, deserialize,
+                          serialize)
 from axone.testing import check_layer_gradients
 
 
@@ -165,3 +166,103 @@ def test_config_round_trip():
     x = np.random.default_rng(0).standard_normal((4, 3, 2))
     np.testing.assert_array_equal(clone(x, training=True), layer(x, training=True))
     assert [w.name for w in clone.weights] == ["gamma", "moving_mean", "moving_variance"]
+
+
+# ------------------------------------------------------- LayerNormalization
+def _layer_norm(input_shape, **kwargs):
+    layer = LayerNormalization(dtype="float64", **kwargs)
+    layer._maybe_build(input_shape)
+    rng = np.random.default_rng(3)
+    for variable in layer.weights:
+        variable.assign(rng.uniform(0.5, 2, variable.shape) if variable.name == "gamma"
+                        else rng.standard_normal(variable.shape))
+    return layer
+
+
+@pytest.mark.parametrize("input_shape, axis", [((4, 5), -1), ((3, 4, 5), -1), ((3, 4, 5), [1, 2]),
+                                               ((3, 4, 5), 1)])
+def test_layer_normalization_gradients(input_shape, axis):
+    check_layer_gradients(_layer_norm(input_shape, axis=axis), input_shape=input_shape)
+
+
+@pytest.mark.parametrize("center, scale", [(False, True), (True, False), (False, False)])
+def test_layer_normalization_gradients_without_gamma_or_beta(center, scale):
+    layer = _layer_norm((4, 5), center=center, scale=scale)
+    assert [w.name for w in layer.weights] == ["gamma"] * scale + ["beta"] * center
+    check_layer_gradients(layer, input_shape=(4, 5))
+
+
+def test_layer_normalization_formula_per_sample():
+    x = np.random.default_rng(0).standard_normal((6, 3, 4)) * 5 + 2
+    layer = _layer_norm((6, 3, 4), axis=[1, 2], epsilon=0.01)
+    mean = x.mean(axis=(1, 2), keepdims=True)
+    var = x.var(axis=(1, 2), keepdims=True)
+    expected = (x - mean) / np.sqrt(var + 0.01) * layer.gamma.value + layer.beta.value
+    np.testing.assert_allclose(layer(x), expected, rtol=1e-12)
+    np.testing.assert_array_equal(layer(x, training=True), layer(x, training=False))  # no batch statistics
+    assert layer.gamma.shape == (3, 4) and layer.epsilon == 0.01
+    assert LayerNormalization().epsilon == 1e-3
+
+
+def test_layer_normalization_weights_config_and_errors():
+    layer = LayerNormalization(name="ln")
+    layer(np.zeros((2, 30)))
+    assert [w.path for w in layer.trainable_weights] == ["ln/gamma", "ln/beta"]
+    assert layer.count_params() == 60
+    assert layer.get_config()["axis"] == [-1]  # a list once built, as in Keras 3
+    clone = deserialize(serialize(layer))
+    assert clone.get_config() == layer.get_config()
+    with pytest.raises(TypeError, match="axis"):
+        LayerNormalization(axis="last")
+    with pytest.raises(ValueError, match="out of bounds"):
+        LayerNormalization(axis=3)(axone.Input(shape=(4,)))
+    with pytest.raises(ValueError, match="Duplicate axes"):
+        LayerNormalization(axis=[1, -1])(axone.Input(shape=(4,)))
+    with pytest.raises(NotImplementedError, match="gamma_regularizer"):
+        LayerNormalization(gamma_regularizer="l2")
+    with pytest.raises(ValueError, match=r"expected shape \(None, 30\)"):
+        layer(axone.Input(shape=(31,)))
+
+
+# ------------------------------------------------------- UnitNormalization
+@pytest.mark.parametrize("input_shape, axis", [((4, 5), -1), ((3, 4, 5), [1, 2]), ((3, 4, 5), 1)])
+def test_unit_normalization_gradients(input_shape, axis):
+    check_layer_gradients(UnitNormalization(axis=axis, dtype="float64"), input_shape=input_shape)
+
+
+def test_unit_normalization_values_and_zero_vectors():
+    x = np.array([[3.0, 4.0], [0.0, 0.0]])
+    layer = UnitNormalization(dtype="float64")
+    np.testing.assert_allclose(layer(x), [[0.6, 0.8], [0.0, 0.0]])
+    layer.forward(x, training=True)
+    grad = layer.backward(np.ones((2, 2)))
+    assert np.isfinite(grad).all()
+    np.testing.assert_allclose(grad[0], (np.ones(2) - np.array([0.6, 0.8]) * 1.4) / 5)
+    clone = deserialize(serialize(UnitNormalization(axis=[1, 2], name="u")))
+    assert clone.get_config()["axis"] == [1, 2]
+    with pytest.raises(ValueError, match="out of bounds"):
+        UnitNormalization(axis=2)(axone.Input(shape=(4,)))
+
+
+def test_layer_and_unit_normalization_match_keras():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    keras = pytest.importorskip("keras")
+    x = (np.random.default_rng(0).standard_normal((5, 3, 4)) * 3 + 1).astype("float32")
+    for kwargs in ({}, {"axis": [1, 2], "epsilon": 1e-5}, {"axis": 1, "center": False}):
+        ours, theirs = LayerNormalization(**kwargs), keras.layers.LayerNormalization(**kwargs)
+        theirs(x)
+        ours(x)
+        rng = np.random.default_rng(1)
+        values = [rng.standard_normal(w.shape).astype("float32") for w in ours.weights]
+        ours.set_weights(values)
+        theirs.set_weights(values)
+        np.testing.assert_allclose(ours(x), keras.ops.convert_to_numpy(theirs(x)), rtol=1e-4, atol=1e-5)
+        assert [w.name for w in ours.weights] == [w.name for w in theirs.weights]
+        assert set(ours.get_config()) == set(theirs.get_config())
+        assert ours.get_config()["axis"] == theirs.get_config()["axis"]
+    for axis in (-1, [1, 2]):
+        np.testing.assert_allclose(UnitNormalization(axis=axis)(x),
+                                   keras.ops.convert_to_numpy(keras.layers.UnitNormalization(axis=axis)(x)),
+                                   rtol=1e-5, atol=1e-6)

@@ -294,3 +294,28 @@ def test_a_step_allocates_nothing_of_the_parameters_size(name):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < size  # bytes: far below one float32 array of the parameters' size
+
+
+# ------------------------------------------------------- subnormal state
+def test_without_flush_to_zero_the_state_loses_its_subnormal_values_every_few_steps(monkeypatch):
+    from axone.utils import fpu
+
+    monkeypatch.setattr(fpu, "_route", lambda: None)
+    tiny = np.finfo(np.float32).tiny
+    opt = Adam(0.1)
+    values = np.zeros(6, dtype="float32")
+    opt.apply(values, np.ones(6, dtype="float32"))
+    start = {"momentum": [tiny / 4, -tiny / 8, 1e-30, np.nan, 0.5, tiny / 4],
+             "velocity": [tiny / 2, 1.0, tiny / 3, 0.0, 0.25, tiny / 2]}
+    for name, slot in opt.slots.items():
+        slot[:] = start[name]
+    zero = np.zeros(6, dtype="float32")
+    for _ in range(opt.flush_every - 2):  # zero gradients: the moments only decay
+        opt.apply(values, zero.copy(), [(0, 5)])
+    assert (opt.slots["momentum"][[0, 1]] != 0).all()  # not yet: every flush_every steps
+    opt.apply(values, zero.copy(), [(0, 5)])
+    assert opt.iterations % opt.flush_every == 0
+    m, v = opt.slots["momentum"], opt.slots["velocity"]
+    assert (m[[0, 1]] == 0).all() and (v[[0, 2]] == 0).all()
+    assert m[2] > 0 and np.isnan(m[3]) and m[4] > 0 and v[1] > 0 and v[4] > 0  # normal values stay
+    assert m[5] == np.float32(tiny / 4) and v[5] == np.float32(tiny / 2)  # outside the ranges: untouched

@@ -18,7 +18,7 @@ KINDS = ["layers", "initializers", "regularizers", "constraints", "losses", "met
 # Abstract bases, wrappers of a Python function, and models (covered by test_saving_lib).
 _NOT_STANDALONE = {"Layer", "Initializer", "RandomInitializer", "Regularizer", "Constraint", "Loss",
                    "LossFunctionWrapper", "Metric", "MeanMetricWrapper", "Reduce", "Optimizer",
-                   "LearningRateSchedule", "Model", "Functional", "Sequential", "InputLayer"}
+                   "LearningRateSchedule", "Model", "Functional", "Sequential", "InputLayer", "Lambda"}
 # Constructor arguments of the classes that need some (non-default values where it shows more).
 _ARGUMENTS = {
     "Dense": {"units": 3, "activation": "relu", "kernel_regularizer": "l2", "use_bias": False},
@@ -30,6 +30,7 @@ _ARGUMENTS = {
     "Concatenate": {"axis": 1},
     "Rescaling": {"scale": 0.5, "offset": 1.0},
     "Reshape": {"target_shape": (2, 3)},
+    "Embedding": {"input_dim": 5, "output_dim": 3, "embeddings_initializer": "zeros"},
     "Constant": {"value": 0.5},
     "RandomNormal": {"mean": 1.0, "stddev": 0.2, "seed": 3},
     "VarianceScaling": {"scale": 2.0, "mode": "fan_out", "distribution": "uniform", "seed": 1},

@@ -47,6 +47,39 @@ def sha256_of(path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def _resolve(url: str) -> None:
+    """Fail within `TIMEOUT` when the URL's host name cannot be resolved.
+
+    Socket timeouts do not cover name resolution, which can hang for tens of
+    seconds on a machine whose name server is unreachable; so it is tried in
+    a daemon thread first, given `TIMEOUT` seconds.
+    """
+    import socket
+    import threading
+    import urllib.parse
+
+    host = urllib.parse.urlsplit(url).hostname
+    if not host:
+        return
+    outcome = []
+
+    def resolve():
+        try:
+            socket.getaddrinfo(host, None)
+            outcome.append(None)
+        except OSError as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=resolve, daemon=True)
+    worker.start()
+    worker.join(TIMEOUT)
+    if not outcome:
+        raise DownloadError(f"downloading {url} failed: no answer about {host} from the name "
+                            f"server within {TIMEOUT:g} s")
+    if outcome[0] is not None:
+        raise DownloadError(f"downloading {url} failed: cannot resolve {host} ({outcome[0]})")
+
+
 def download(url: str, destination, sha256: str, verbose: int = 1) -> Path:
     """Fetch `url` to `destination`, verified by its SHA-256.
 
@@ -60,7 +93,8 @@ def download(url: str, destination, sha256: str, verbose: int = 1) -> Path:
         `destination`, complete and verified.
 
     Raises:
-        DownloadError: no connection within `TIMEOUT` seconds, an HTTP error,
+        DownloadError: no name resolution or connection within `TIMEOUT`
+            seconds, a read stalled as long, an HTTP error,
             or a transfer that ended before the announced length.
         ChecksumError: the bytes received do not have the expected SHA-256.
     """
@@ -75,6 +109,7 @@ def download(url: str, destination, sha256: str, verbose: int = 1) -> Path:
     destination = Path(destination)
     if verbose:
         print(f"Downloading data from {url}", flush=True)
+    _resolve(url)
     try:
         response = urllib.request.urlopen(url, timeout=TIMEOUT)
     except urllib.error.HTTPError as error:

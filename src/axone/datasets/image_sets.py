@@ -49,6 +49,11 @@ class ImageSet:
     downloads: dict = field(default_factory=dict)
     cache_subdir: str = ""
 
+    @property
+    def npz_name(self) -> str:
+        """The `.npz` looked for under `$AXONE_DATASETS/<folder>/`: the downloaded one, or `<folder>.npz`."""
+        return next(iter(self.downloads)) if len(self.downloads) == 1 else f"{self.folder}.npz"
+
     def cache_folder(self) -> Path:
         return cache_dir() / self.cache_subdir
 
@@ -114,12 +119,22 @@ def read_npz(path) -> tuple:
     return (x_train, y_train), (x_test, y_test)
 
 
-def _read_folder(folder: Path, npz_name: str):
-    """The set from `folder` (its `.npz`, else its IDX files), or None if it holds neither."""
-    if (folder / npz_name).is_file():
-        return read_npz(folder / npz_name)
-    paths = idx_files_in(folder)
-    return read_idx_files(paths) if paths else None
+def local_files(spec: ImageSet, npz_name: str | None = None) -> list[Path]:
+    """The files of `spec` under `$AXONE_DATASETS/<folder>/` (not validated), or [] if none.
+
+    That is the `.npz` (`npz_name`'s file name, default `spec.npz_name`)
+    when present, else the four IDX files.
+
+    Raises:
+        ValueError: some of the four IDX files are there but not all.
+    """
+    folder = local_dir(spec.folder)
+    if folder is None or not folder.is_dir():
+        return []
+    npz = folder / Path(npz_name or spec.npz_name).name
+    if npz.is_file():
+        return [npz]
+    return idx_files_in(folder) or []
 
 
 def cache_targets(spec: ImageSet, npz_name: str | None) -> list[tuple[str, Path, str]]:
@@ -153,12 +168,10 @@ def load(spec: ImageSet, npz_name: str | None = None) -> tuple:
         ChecksumError: a download is not the expected file.
         DatasetNotFoundError: no local copy and the download failed.
     """
+    found = local_files(spec, npz_name)
+    if found:
+        return _read(found)
     targets = cache_targets(spec, npz_name)
-    local = local_dir(spec.folder)
-    if local is not None and local.is_dir():
-        found = _read_folder(local, targets[0][1].name if len(targets) == 1 else f"{spec.folder}.npz")
-        if found is not None:
-            return found
     try:
         for remote, path, sha256 in targets:
             if not path.is_file():

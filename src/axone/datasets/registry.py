@@ -10,7 +10,6 @@ import numpy as np
 
 from axone.datasets import (california_housing, embedded, exercises, fashion_mnist, image_sets,
                             mnist, small, synthetic)
-from axone.datasets.paths import local_dir
 
 
 @dataclass(frozen=True)
@@ -76,18 +75,14 @@ CATALOGUE = {entry.name: entry for entry in [
 ]}
 
 
-def _local_files(spec: image_sets.ImageSet) -> list[Path]:
+def _files_on_disk(spec: image_sets.ImageSet) -> list[Path]:
     """The files a loader would read without the network (not validated), or []."""
-    folder = local_dir(spec.folder)
-    if folder is not None and folder.is_dir():
-        npz = [path for _, path, _ in image_sets.cache_targets(spec, None)][0]
-        if len(spec.downloads) == 1 and (folder / npz.name).is_file():
-            return [folder / npz.name]
-        paths = [p for n in image_sets.IDX_FILES for p in (folder / n, folder / f"{n}.gz") if p.is_file()]
-        if len(paths) == len(image_sets.IDX_FILES):
-            return paths
+    try:
+        found = image_sets.local_files(spec)
+    except ValueError:  # an incomplete set of IDX files: the loader would refuse it
+        found = []
     cached = [path for _, path, _ in image_sets.cache_targets(spec, None)]
-    return cached if all(path.is_file() for path in cached) else []
+    return found or (cached if all(path.is_file() for path in cached) else [])
 
 
 def available() -> list[dict]:
@@ -105,7 +100,7 @@ def available() -> list[dict]:
     for entry in CATALOGUE.values():
         location, size, cached = None, None, entry.source != "download"
         if entry.image_set is not None:
-            files = _local_files(entry.image_set)
+            files = _files_on_disk(entry.image_set)
             cached = bool(files)
             if files:
                 location = str(files[0].parent)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from axone.layers.base import Layer
 from axone.layers.core import Activation, Dense, Flatten, Identity
 from axone.layers.input_layer import Input, InputLayer
+from axone.layers.lambda_layer import Lambda
 from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract,
                                 add, average, concatenate, maximum, minimum, multiply, subtract)
-from axone.layers.normalization import BatchNormalization
+from axone.layers.embedding import Embedding
+from axone.layers.normalization import BatchNormalization, LayerNormalization, UnitNormalization
 from axone.layers.preprocessing import Normalization, Rescaling
 from axone.layers.regularization import Dropout, GaussianDropout, GaussianNoise
 from axone.layers.reshaping import Reshape
@@ -18,6 +20,7 @@ _LAYER_CLASSES: dict[str, type[Layer]] = {
         Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum,
         Dropout, GaussianNoise, GaussianDropout, BatchNormalization,
         Identity, Normalization, Rescaling, Reshape,
+        Embedding, LayerNormalization, UnitNormalization, Lambda,
     )
 }
 
@@ -45,4 +48,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
            "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum",
            "Dropout", "GaussianNoise", "GaussianDropout", "BatchNormalization",
            "Identity", "Normalization", "Rescaling", "Reshape",
+           "Embedding", "LayerNormalization", "UnitNormalization", "Lambda",
            "serialize", "deserialize", "register"]

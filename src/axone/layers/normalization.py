@@ -1,4 +1,4 @@
-"""`BatchNormalization`: normalise each feature by batch statistics, learn a scale and shift."""
+"""Normalization layers: `BatchNormalization`, `LayerNormalization`, `UnitNormalization`."""
 
 from __future__ import annotations
 
@@ -164,3 +164,196 @@ class BatchNormalization(Layer):
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
         }
+
+
+def _canonical_axes(axis, rank: int) -> list[int]:
+    """`-1` or `[1, -1]` as sorted positive axes of a rank-`rank` input; raises on bad or repeated axes."""
+    axes = list(axis) if isinstance(axis, (list, tuple)) else [axis]
+    for a in axes:
+        if not -rank <= a < rank:
+            raise ValueError(f"Axis {axis} is out of bounds for an input of rank {rank}. Received: axis={axis}")
+    axes = sorted(a % rank for a in axes)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"Duplicate axes are not allowed. Received: axis={axis}")
+    return axes
+
+
+def _check_axis_argument(axis, message: str):
+    if isinstance(axis, (list, tuple)) and all(isinstance(a, (int, xp.integer)) and not isinstance(a, bool)
+                                              for a in axis):
+        return [int(a) for a in axis]
+    if isinstance(axis, (int, xp.integer)) and not isinstance(axis, bool):
+        return int(axis)
+    raise TypeError(f"{message} Received: axis={axis!r}")
+
+
+class LayerNormalization(Layer):
+    """Normalises each sample over `axis` (not over the batch), then scales and shifts it.
+
+    Per sample, with mean and (biased) variance over the `axis` entries:
+
+        x_hat = (x - mean) / sqrt(var + epsilon)
+        output = gamma * x_hat + beta
+
+    The same in training and inference (no moving statistics).
+
+    Backward, with `n` entries per normalised group, `g_hat = g * gamma` and
+    means over the group:
+
+        grad_x = (g_hat - mean(g_hat) - x_hat * mean(g_hat * x_hat)) / sqrt(var + epsilon)
+        grad_gamma = sum(g * x_hat)        grad_beta = sum(g)     (over the other axes)
+
+    Args:
+        axis: int or list of ints, the axes normalised together. Defaults to `-1`.
+        epsilon: added to the variance. Defaults to `1e-3`.
+        center: whether to add `beta`. Defaults to `True`.
+        scale: whether to multiply by `gamma`. Defaults to `True`.
+        beta_initializer: defaults to `"zeros"`.
+        gamma_initializer: defaults to `"ones"`.
+
+    Weights: `gamma`, `beta` (trainable), of the shape of the `axis` sizes.
+    Shapes: any input with known sizes on `axis`; output of the same shape.
+    """
+
+    def __init__(self, axis=-1, epsilon: float = 1e-3, center: bool = True, scale: bool = True,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 rms_scaling: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = _check_axis_argument(
+            axis, "Expected an int or a list/tuple of ints for the argument 'axis'.")
+        for argument, value in (("beta_regularizer", beta_regularizer), ("gamma_regularizer", gamma_regularizer),
+                                ("beta_constraint", beta_constraint), ("gamma_constraint", gamma_constraint),
+                                ("rms_scaling", rms_scaling or None)):
+            if value is not None:
+                raise NotImplementedError(f"LayerNormalization: {argument}={value!r} is not supported.")
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.gamma = self.beta = None
+
+    def build(self, input_shape):
+        rank = len(input_shape)
+        axes = _canonical_axes(self.axis, rank)
+        # Keras 3.15 keeps the axes as a sorted list once built (as given, not made positive).
+        self.axis = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
+        for a in axes:
+            if input_shape[a] is None:
+                raise ValueError(f"Axis {a} of the input to layer {self.name!r} should have a defined size. "
+                                 f"Received: input_shape={tuple(input_shape)}")
+        shape = tuple(input_shape[a] for a in axes)
+        self._reduce = tuple(axes)
+        self._other = tuple(i for i in range(rank) if i not in axes)
+        self._broadcast = tuple(input_shape[i] if i in axes else 1 for i in range(rank))
+        if self.scale:
+            self.gamma = self.add_weight(shape, self.gamma_initializer, "gamma")
+        if self.center:
+            self.beta = self.add_weight(shape, self.beta_initializer, "beta")
+
+    def check_input_shape(self, input_shape):
+        expected = self._build_input_shape
+        if len(input_shape) != len(expected) or any(input_shape[a] != expected[a] for a in self._reduce):
+            wanted = tuple(d if i in self._reduce else None for i, d in enumerate(expected))
+            raise ValueError(
+                f"Input 0 of layer {self.name!r} is incompatible with the layer: expected shape "
+                f"{wanted}, but received input with shape {tuple(input_shape)}."
+            )
+
+    def forward(self, x, training=False):
+        mean = x.mean(axis=self._reduce, keepdims=True)
+        centered = x - mean
+        inv_std = 1.0 / xp.sqrt(xp.mean(centered * centered, axis=self._reduce, keepdims=True) + self.epsilon)
+        x_hat = centered * inv_std
+        y = x_hat * self.gamma.value.reshape(self._broadcast) if self.scale else x_hat.copy()
+        if self.center:
+            y += self.beta.value.reshape(self._broadcast)
+        if training:
+            self._cache = (x_hat, inv_std)
+        return y
+
+    def backward(self, grad_output):
+        x_hat, inv_std = self._cache
+        g = grad_output
+        if self.scale:
+            self.gamma.grad[...] = xp.sum(g * x_hat, axis=self._other).reshape(self.gamma.shape)
+        if self.center:
+            self.beta.grad[...] = xp.sum(g, axis=self._other).reshape(self.beta.shape)
+        if not self.input_grad_needed:
+            return None
+        g_hat = g * self.gamma.value.reshape(self._broadcast) if self.scale else g
+        grad_x = g_hat - g_hat.mean(axis=self._reduce, keepdims=True)
+        grad_x -= x_hat * xp.mean(g_hat * x_hat, axis=self._reduce, keepdims=True)
+        grad_x *= inv_std
+        return grad_x
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "axis": self.axis,
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "rms_scaling": False,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": None,
+            "gamma_regularizer": None,
+            "beta_constraint": None,
+            "gamma_constraint": None,
+        }
+
+
+class UnitNormalization(Layer):
+    """Scales each sample to unit L2 norm over `axis`: `output = x / max(||x||, 1e-12)`.
+
+    Backward, with `y` the output and `norm = ||x||`:
+    `grad_x = (g - y * sum(g * y)) / norm`, sums over `axis` (for a norm
+    below `1e-12`, the clamped divisor is a constant: `grad_x = g / 1e-12`).
+
+    Args:
+        axis: int or list of ints, the axes normalised together. Defaults to `-1`.
+
+    Shapes: any; output of the same shape. No weights.
+    """
+
+    _EPSILON = 1e-12  # Keras 3's
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = _check_axis_argument(
+            axis, "Invalid value for `axis` argument: expected an int or a list/tuple of ints.")
+
+    def build(self, input_shape):
+        self._reduce = tuple(_canonical_axes(self.axis, len(input_shape)))
+
+    def compute_output_shape(self, input_shape):
+        _canonical_axes(self.axis, len(input_shape))
+        return input_shape
+
+    def check_input_shape(self, input_shape):
+        self.build(input_shape)
+
+    def forward(self, x, training=False):
+        square_sum = xp.sum(x * x, axis=self._reduce, keepdims=True)
+        clamped = square_sum < self._EPSILON ** 2
+        inv_norm = 1.0 / xp.sqrt(xp.maximum(square_sum, self._EPSILON ** 2))
+        y = x * inv_norm
+        if training:
+            self._cache = (y, inv_norm, clamped)
+        return y
+
+    def backward(self, grad_output):
+        if not self.input_grad_needed:
+            return None
+        y, inv_norm, clamped = self._cache
+        g = grad_output
+        projection = xp.sum(g * y, axis=self._reduce, keepdims=True)
+        # Where the norm was clamped the divisor is a constant: no projection term.
+        grad_x = g - y * xp.where(clamped, 0.0, projection)
+        grad_x *= inv_norm
+        return grad_x
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis}

@@ -83,18 +83,38 @@ def _is_array_like(value: Any) -> bool:
 
 
 def prepare_inputs(x: Any, input_names: Sequence[str], input_shapes: Sequence[tuple],
-                   locate: Callable | None = None) -> list[np.ndarray]:
+                   locate: Callable | None = None, input_dtypes: Sequence[str] | None = None) -> list[np.ndarray]:
     """Return the model inputs as floatx arrays, checking shapes and finiteness.
 
     Args:
         locate: turns the index of a bad value into words (see `check_finite`).
+        input_dtypes: the dtype of each model input; an integer one (an
+            `Input(dtype="int32")` feeding an `Embedding`) keeps its values as
+            integers of that type instead. Defaults to floatx for every input.
     """
     arrays = []
-    for name, array in zip(input_names, checked_inputs(x, input_names, input_shapes)):
+    dtypes = input_dtypes or [None] * len(input_names)
+    for name, dtype, array in zip(input_names, dtypes, checked_inputs(x, input_names, input_shapes)):
+        if dtype is not None and np.issubdtype(np.dtype(dtype), np.integer):
+            arrays.append(_to_integers(array, dtype, f"input {name!r}", locate))
+            continue
         array = np.ascontiguousarray(array, dtype=backend.floatx())
         check_finite(array, f"input {name!r}", locate)
         arrays.append(array)
     return arrays
+
+
+def _to_integers(array: np.ndarray, dtype: str, what: str, locate: Callable | None) -> np.ndarray:
+    """`array` as integers of `dtype`; float data must hold whole numbers (indices, not features)."""
+    if not np.issubdtype(array.dtype, np.integer) and array.dtype != bool:
+        whole = np.isfinite(array) & (array == np.rint(array))
+        if not whole.all():
+            bad = tuple(int(i) for i in np.argwhere(~whole)[0])
+            raise ValueError(
+                f"{what} is declared {dtype} (integer indices), but holds {array[bad].item()!r} at "
+                f"{locate(bad) if locate else f'index {bad}'}. Pass whole numbers, e.g. category ids."
+            )
+    return np.ascontiguousarray(array, dtype=dtype)
 
 
 def checked_inputs(x: Any, input_names: Sequence[str], input_shapes: Sequence[tuple]) -> list[np.ndarray]:
@@ -364,7 +384,7 @@ class BatchPreparer:
     target checks. Errors name the batch.
 
     Args:
-        input_names, input_shapes: the model's inputs.
+        input_names, input_shapes, input_dtypes: the model's inputs (see `prepare_inputs`).
         output_names: the model's outputs; None when only inputs are read (predict).
         prepare_targets: turns a batch's checked targets into what the
             training step reads (the compiled loss's `prepare_targets`).
@@ -372,16 +392,18 @@ class BatchPreparer:
     """
 
     def __init__(self, input_names, input_shapes, output_names=None, prepare_targets=None,
-                 class_weight: dict | None = None):
+                 class_weight: dict | None = None, input_dtypes=None):
         self.input_names = list(input_names)
         self.input_shapes = list(input_shapes)
+        self.input_dtypes = input_dtypes
         self.output_names = None if output_names is None else list(output_names)
         self.prepare_targets = prepare_targets
         self.class_weight = class_weight
 
     def without_class_weight(self) -> "BatchPreparer":
         """The same preparation, without class weights (for held-out validation data)."""
-        return BatchPreparer(self.input_names, self.input_shapes, self.output_names, self.prepare_targets)
+        return BatchPreparer(self.input_names, self.input_shapes, self.output_names, self.prepare_targets,
+                             input_dtypes=self.input_dtypes)
 
     def __call__(self, x, y=None, sample_weight=None, where: str = "this batch", rows=None):
         """Return `(xs, ys, sws)` for one batch.
@@ -393,7 +415,7 @@ class BatchPreparer:
         """
         locate = _locator(rows)
         try:
-            xs = prepare_inputs(x, self.input_names, self.input_shapes, locate)
+            xs = prepare_inputs(x, self.input_names, self.input_shapes, locate, self.input_dtypes)
             if self.output_names is None:
                 check_lengths(xs)
                 return xs, [], []

@@ -511,17 +511,18 @@ def _array_data(model, x, y=None, sample_weight=None, class_weight=None, need_ta
             return xs, [], [], data_utils.check_lengths(xs), None
         return (*model._prepare_xy(x, y, sample_weight, class_weight), None)
     model._require_built("use")
-    shapes = [t.shape for t in model.inputs]
+    shapes, dtypes = [t.shape for t in model.inputs], [t.dtype for t in model.inputs]
     xs = data_utils.checked_inputs(x, model.input_names, shapes)
     if not need_targets:
-        return xs, [], [], data_utils.check_lengths(xs), data_utils.BatchPreparer(model.input_names, shapes)
+        prepare = data_utils.BatchPreparer(model.input_names, shapes, input_dtypes=dtypes)
+        return xs, [], [], data_utils.check_lengths(xs), prepare
     data_utils.require_targets(y)
     ys = data_utils.checked_targets(y, model.output_names)
     n = data_utils.check_lengths(xs, ys)
     sws = data_utils.checked_sample_weight(sample_weight, n, len(ys), model.output_names)
     data_utils.check_class_weight(class_weight, sample_weight, len(ys))
     prepare = data_utils.BatchPreparer(model.input_names, shapes, model.output_names,
-                                       model._setup_targets(ys), class_weight)
+                                       model._setup_targets(ys), class_weight, dtypes)
     return xs, ys, sws, n, prepare
 
 
@@ -532,14 +533,14 @@ def _stream(model, x, kind: str, need_targets: bool, class_weight=None, name: st
     try:
         model._build_from_data(first_x)
         model._require_built("use")
-        shapes = [t.shape for t in model.inputs]
+        shapes, dtypes = [t.shape for t in model.inputs], [t.dtype for t in model.inputs]
         if not need_targets:
-            source.prepare = data_utils.BatchPreparer(model.input_names, shapes)
+            source.prepare = data_utils.BatchPreparer(model.input_names, shapes, input_dtypes=dtypes)
             return source
         ys = data_utils.checked_targets(first_y, model.output_names)
         data_utils.check_class_weight(class_weight, first_sw, len(ys))
         source.prepare = data_utils.BatchPreparer(model.input_names, shapes, model.output_names,
-                                                  model._setup_targets(ys), class_weight)
+                                                  model._setup_targets(ys), class_weight, dtypes)
     except (ValueError, TypeError) as error:
         raise type(error)(f"In the first batch of {name}: {error}") from error
     return source

@@ -23,6 +23,7 @@ from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
 from axone.models.data_adapters import ArrayBatches, EpochIterator, check_steps, data_source, fit_sources
 from axone.models.interrupt import DeferredInterrupt
+from axone.utils.fpu import flushing_denormals
 
 _NAN_ADVICE = (
     "The loss became {value} at epoch {epoch}, step {step}. Training continues, but the "
@@ -139,7 +140,8 @@ class Trainer:
     def _prepare_x(self, x) -> list[np.ndarray]:
         self._build_from_data(x)
         self._require_built("use")
-        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs])
+        return data_utils.prepare_inputs(x, self.input_names, [t.shape for t in self.inputs],
+                                         input_dtypes=[t.dtype for t in self.inputs])
 
     def _prepare_xy(self, x, y, sample_weight=None, class_weight=None):
         """In-memory arrays, converted and checked whole: `(xs, ys, sws, n)`."""
@@ -179,21 +181,21 @@ class Trainer:
 
     def _update_plan(self) -> "_UpdatePlan":
         """Which slices of the parameter buffer a training step updates, and who updates them."""
-        frozen = set()
-        if not self.trainable:
-            frozen = {id(v) for v in self._params.variables}
-        for layer in self.layers:
-            if not layer.trainable:
-                frozen.update(id(v) for v in layer._weights)
+        # Frozen: what `trainable_weights` leaves out (a frozen layer, a frozen
+        # nested model, or a layer inside one).
+        trainable_ids = {id(v) for v in self.trainable_weights}
+        frozen = {id(v) for v in self._params.variables if id(v) not in trainable_ids}
         trainable = [id(v) not in frozen for v in self._params.variables]
         # Layers that can apply a pre-scaled SGD step to their own weights:
         # trainable, called once (a shared layer sums the gradients of its
-        # calls first), and with their weights in this model's buffer.
+        # calls first), whose weights no other step also writes (a tied weight read
+        # by ops), and with their weights in this model's buffer.
+        multi_written = self._plan.multi_written
         stepping = [
             layer for layer in self._plan.layers
-            if layer.supports_sgd_step and id(layer) not in self._shared
+            if layer.supports_sgd_step and id(layer) not in self._shared and self._train_plan is None
             and layer._weights and all(id(v) not in frozen and v.owner is self._params
-                                       for v in layer._weights)
+                                       and id(v) not in multi_written for v in layer._weights)
         ]
         covered = {id(v) for layer in stepping for v in layer._weights}
         rest = [flag and id(v) not in covered for flag, v in zip(trainable, self._params.variables)]
@@ -319,6 +321,7 @@ class Trainer:
         return results[0] if len(results) == 1 else results
 
     # -------------------------------------------------------------------- fit
+    @flushing_denormals  # no slow subnormal arithmetic; the caller's flags come back
     def fit(self, x=None, y=None, batch_size: int | None = None, epochs: int = 1, verbose="auto",
             callbacks=None, validation_split: float = 0.0, validation_data=None, shuffle: bool = True,
             class_weight: dict | None = None, sample_weight=None, initial_epoch: int = 0,
@@ -473,6 +476,7 @@ class Trainer:
         return CallbackList(all_callbacks, model=self, **params)
 
     # -------------------------------------------------------------- evaluate
+    @flushing_denormals
     def evaluate(self, x=None, y=None, batch_size: int | None = None, verbose="auto",
                  sample_weight=None, steps=None, callbacks=None, return_dict: bool = False):
         """Loss (and metrics) on the data, without training.
@@ -517,6 +521,7 @@ class Trainer:
         return logs if step else None
 
     # --------------------------------------------------------------- predict
+    @flushing_denormals
     def predict(self, x, batch_size: int | None = None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for `x`, computed in batches (no caches kept for training).
 
@@ -572,6 +577,7 @@ class Trainer:
         return (probabilities > 0.5).astype("int32")
 
     # -------------------------------------------------------- batch methods
+    @flushing_denormals
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict: bool = False):
         """One gradient step on one batch; returns the running loss (and metrics)."""
         self._require_compiled("train_on_batch()")
@@ -581,6 +587,7 @@ class Trainer:
         logs = self._logs()
         return logs if return_dict else self._flatten_logs(logs)
 
+    @flushing_denormals
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict: bool = False):
         """Loss (and metrics) on one batch, without training."""
         self._require_compiled("test_on_batch()")
@@ -591,6 +598,7 @@ class Trainer:
         logs = self._logs()
         return logs if return_dict else self._flatten_logs(logs)
 
+    @flushing_denormals
     def predict_on_batch(self, x):
         """Model outputs for one batch."""
         xs = self._prepare_x(x)

@@ -29,6 +29,7 @@ from axone.backend import xp
 
 from axone import backend
 from axone.optimizers import schedules
+from axone.utils import fpu
 from axone.utils.naming import to_snake_case, unique_name
 
 
@@ -79,6 +80,9 @@ class Optimizer:
     #: names of scratch arrays (parameter-sized, no state) an update step may
     #: write into, so that a step allocates nothing of the parameters' size
     work_names: tuple[str, ...] = ()
+    #: without the processor's flush-to-zero (`axone.utils.fpu`), zero the
+    #: slots' subnormal values every this many steps (0: never)
+    flush_every: int = 16
 
     def __init__(self, learning_rate=0.001, weight_decay: float | None = None,
                  clipnorm: float | None = None, clipvalue: float | None = None,
@@ -206,6 +210,8 @@ class Optimizer:
         if self._size is None:
             self.slots = {name: xp.zeros(size, dtype=dtype) for name in self.slot_names}
             self._work = {name: xp.empty(size, dtype=dtype) for name in self.work_names}
+            if self.slot_names:
+                self._allocate_flush_buffers(size, dtype)
             self._init_slots()
             self._size = size
 
@@ -270,8 +276,16 @@ class Optimizer:
         return self._decay_cache[1]
 
     # ------------------------------------------------------------------ step
-    def apply(self, values: xp.ndarray, grads: xp.ndarray, ranges=None, offsets=None) -> None:
+    def apply_gradients(self, grads_and_vars) -> None:
+        """One step from `(gradient, variable)` pairs (a training loop of one's own)."""
+        pairs = list(grads_and_vars)
+        apply_to_variables(self, [g for g, _ in pairs], [v for _, v in pairs])
+
+    def apply(self, values, grads=None, ranges=None, offsets=None) -> None:
         """One update of `values` from `grads` (flat arrays), over `ranges`.
+
+        Keras's form `apply(grads, trainable_variables)` (lists of gradients
+        and `Variable`s) is `apply_gradients(zip(grads, trainable_variables))`.
 
         Args:
             values, grads: the model's flat parameter and gradient buffers.
@@ -281,6 +295,9 @@ class Optimizer:
             offsets: start of each weight in the buffer (plus the end), for
                 the per-weight `clipnorm`; without it each range is one weight.
         """
+        if not isinstance(values, xp.ndarray):  # Keras's apply(grads, trainable_variables)
+            apply_to_variables(self, list(values), list(grads if grads is not None else []))
+            return
         if self._size != values.size:
             self.build(values.size, values.dtype)  # raises if built for another size
         if ranges is None:
@@ -299,6 +316,36 @@ class Optimizer:
                 slots.update({name: work[part] for name, work in self._work.items()})
                 self.update_step(grads[part], values[part], lr, slots)
         self.iterations += 1
+        if self.flush_every and self.iterations % self.flush_every == 0 and not fpu.flushing():
+            self._flush_subnormal_slots(ranges)
+
+    def _flush_subnormal_slots(self, ranges) -> None:
+        """Set the slots' subnormal values (below the smallest normal float) to 0.
+
+        What the processor's flush-to-zero does, for the state only: values
+        decaying towards 0 (the moments of weights whose gradient vanishes)
+        would otherwise spend many steps in the range where x86 arithmetic
+        is slow. Three passes per slot, once every `flush_every` steps.
+        """
+        if not self.slots:
+            return
+        if getattr(self, "_flush_buffers", None) is None:  # slots set without build()
+            first = next(iter(self.slots.values()))
+            self._allocate_flush_buffers(first.size, first.dtype)
+        magnitude, mask = self._flush_buffers
+        tiny = xp.finfo(magnitude.dtype).tiny
+        for start, stop in ranges:
+            part = slice(start, stop)
+            for state in self.slots.values():
+                small = xp.less(xp.abs(state[part], out=magnitude[part]), tiny, out=mask[part])
+                xp.copyto(state[part], 0, where=small)
+
+    def _allocate_flush_buffers(self, size: int, dtype) -> None:
+        # The first scratch array is free between steps; a bool mask besides.
+        magnitude = next(iter(getattr(self, "_work", {}).values()), None)
+        if magnitude is None or magnitude.size != size:
+            magnitude = xp.empty(size, dtype=dtype)
+        self._flush_buffers = (magnitude, xp.empty(size, dtype=bool))
 
     # ------------------------------------------------------ pre-scaled steps
     def prescale_factor(self) -> float | None:
@@ -409,3 +456,34 @@ def _weight_spans(ranges, offsets) -> list[tuple[int, int]]:
         bounds = [start, *offsets[(offsets > start) & (offsets < stop)].tolist(), stop]
         spans.extend(zip(bounds[:-1], bounds[1:]))
     return spans
+
+
+def apply_to_variables(optimizer: Optimizer, grads: list, variables: list) -> None:
+    """One step of `optimizer` on `variables` from `grads` (arrays; None: not updated).
+
+    The variables' own parameter buffer (the model's) is stepped over the
+    variables' spans only; variables outside any buffer are packed into one
+    the optimizer keeps, so its state persists from step to step.
+    """
+    from axone.models.parameters import ParameterBuffer
+
+    if variables and len(grads) != len(variables):
+        raise ValueError(f"Received {len(grads)} gradients for {len(variables)} variables.")
+    pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
+    if not pairs:
+        raise ValueError("No gradients provided for any variable. Check that the loss depends on "
+                         "them (tape.gradient returns None for a variable the loss does not use).")
+    for _, variable in pairs:
+        if not hasattr(variable, "owner") or variable.grad is None:
+            raise ValueError(f"Only trainable axone.Variables can be updated. Received: {variable!r}")
+    buffer = pairs[0][1].owner
+    if buffer is None or not all(v.owner is buffer for _, v in pairs) or not buffer.owns_all():
+        buffer = ParameterBuffer([v for _, v in pairs], pairs[0][1].dtype)
+    if not optimizer.built:
+        optimizer.build(buffer.size, buffer.values.dtype, buffer.variables)
+    given = {id(v) for _, v in pairs}
+    buffer.grads[...] = 0
+    for grad, variable in pairs:
+        variable.grad[...] = xp.asarray(grad, dtype=variable.dtype).reshape(variable.shape)
+    ranges = buffer.trainable_ranges([id(v) in given for v in buffer.variables])
+    optimizer.apply(buffer.values, buffer.grads, ranges, buffer.offsets)

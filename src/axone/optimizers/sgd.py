@@ -64,6 +64,10 @@ class SGD(Optimizer):
             velocity += updates[start:stop]
             values[start:stop] += velocity
         self.iterations += 1
+        # The Dense layers update their velocities inside BLAS's threads, which
+        # never flush subnormals to zero: zero them here, whatever the processor does.
+        if self.flush_every and self.iterations % self.flush_every == 0:
+            self._flush_subnormal_slots([(0, values.size)])
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
