@@ -13,6 +13,9 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
                    models, optimizers, plot, regularizers, saving, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
+from axone import ops
+from axone.gradient_tape import GradientTape
+from axone.variables import Variable
 from axone import random
 from axone import datasets
 
@@ -32,6 +35,6 @@ def __getattr__(name):
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
-    "random",
+    "random", "GradientTape", "Variable", "ops",
 ]
 __all__ += ["datasets"]
