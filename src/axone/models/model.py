@@ -232,7 +232,13 @@ class Model(Trainer, Layer):
             total += layer.regularization_loss()
         return total
 
+    def _added_loss(self) -> float:
+        """The sum of the add_loss terms of the last forward pass (0.0 without any)."""
+        return sum(float(term) for layer in self._loss_layers for term in layer.__dict__.get("_step_losses", ()))
+
     def _on_graph_changed(self) -> None:
+        from axone.layers.tracing import traced_loss_layers
+        self._loss_layers = traced_loss_layers(self._plan.layers)
         self._regularized_layers = [
             l for l in self.layers
             if getattr(l, "kernel_regularizer", None) is not None or getattr(l, "bias_regularizer", None) is not None

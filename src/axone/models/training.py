@@ -18,6 +18,7 @@ import numpy as np
 
 from axone import backend, optimizers
 from axone.callbacks import CallbackList, History, ProgbarLogger
+from axone.layers import tracing
 from axone.metrics import Mean
 from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
@@ -229,6 +230,9 @@ class Trainer:
             ys, outputs, sws, grad_scale=1.0 if prescale is None else prescale)
         if self._regularized_layers:
             loss += self._regularization_loss()
+        if self._loss_layers:  # add_loss terms: in the loss, their gradient scaled as the loss's
+            loss += self._added_loss()
+            tracing.LOSS_GRADIENT_SCALE[0] = 1.0 if prescale is None else prescale
         if prescale is not None and plan.ranges:
             self._backward(grads, plan.stepping_ids)
             momentum = self.optimizer.prescaled_momentum()
@@ -245,6 +249,7 @@ class Trainer:
             if plan.ranges:
                 self.optimizer.apply(self._params.values, self._params.grads, plan.ranges,
                                      self._params.offsets)
+        tracing.LOSS_GRADIENT_SCALE[0] = 1.0
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 
@@ -253,6 +258,8 @@ class Trainer:
         loss, per_output, _ = self._compiled_loss.compute(ys, outputs, sws, with_grads=False)
         if self._regularized_layers:
             loss += self._regularization_loss()
+        if self._loss_layers:
+            loss += self._added_loss()
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 
