@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from axone.cli.common import (PREPROCESSING, UsageError, command, missing_values_message,
+from axone.cli.common import (PREPROCESSING, Interrupted, UsageError, command, missing_values_message,
                               parse_columns, read_table, save_model, suggest, write_json)
 
 EXAMPLE = """example:
@@ -157,7 +157,7 @@ def run(args) -> None:
                             epochs=args.epochs, batch_size=args.batch_size, callbacks=[stopper],
                             verbose=0 if args.quiet else "auto")
     except KeyboardInterrupt:
-        raise UsageError("interrupted: training stopped, nothing was written") from None
+        raise Interrupted("interrupted: training stopped, nothing was written") from None
     epochs_run = len(history.epoch)
     if task == "regression":
         evaluation.fold_target_scaling(model, prep)
