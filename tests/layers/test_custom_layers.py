@@ -211,3 +211,10 @@ def test_ops_between_layers_in_the_functional_api():
     expected = np.exp(x @ dense.kernel.value + dense.bias.value)
     np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-6)
     assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Dense"]
+
+
+def test_a_model_with_ops_between_layers_refuses_a_config_it_cannot_describe():
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, keras.ops.exp(keras.layers.Dense(3)(inputs)))
+    with pytest.raises(NotImplementedError, match=r"axone.ops between its layers \(exp\)"):
+        model.get_config()

@@ -285,17 +285,18 @@ class Model(Trainer, Layer):
     # ---------------------------------------------------------------- config
     def get_config(self) -> dict:
         """The functional graph's config; a subclassed model's own `get_config` should return
-        its constructor arguments (this default gives only `name` and `trainable`, as in Keras)."""
+        its constructor arguments (this default gives only `name`, `trainable` and `dtype`, as in Keras)."""
         from axone.models import serialization
-        if self._subclassed:
-            return {"name": self.name, "trainable": self.trainable}
+        if self._subclassed:  # its __init__ arguments, as Keras keeps them: name, trainable, dtype
+            return Layer.get_config(self)
+        # (functional_config refuses axone.ops called between layers: they have no config yet)
         return serialization.functional_config(self)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
         """A functional model from its graph config, or a subclass from its constructor arguments."""
         from axone.models import serialization
-        if cls.call is not Layer.call:  # the subclassing API
+        if cls.call is not Layer.call:  # a subclassed model: built again on its first call
             return cls(**config)
         return serialization.functional_from_config(config, custom_objects)
 

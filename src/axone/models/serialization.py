@@ -54,10 +54,10 @@ def _check_only_layers(model) -> None:
     found = sorted({getattr(step.layer, "name", type(step.layer).__name__)
                     for step in model._plan.steps if not isinstance(step.layer, Layer)})
     if found:
-        raise ValueError(
-            f"Model {model.name!r} calls operation(s) {', '.join(found)} between its layers, which "
-            "axone cannot serialize yet. Put them in a Lambda layer (a named function, passed in "
-            "custom_objects when loading) or a custom layer with get_config().")
+        raise NotImplementedError(
+            f"Model {model.name!r} has axone.ops between its layers ({', '.join(found)}), which its "
+            "config cannot describe yet. Put them in a Lambda layer (of a named function, passed in "
+            "custom_objects when loading) or a custom Layer with get_config().")
 
 
 def functional_config(model) -> dict:

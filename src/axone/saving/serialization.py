@@ -208,6 +208,8 @@ def _object_config(obj) -> dict:
     try:
         inner = obj.get_config()
     except NotImplementedError as error:
+        if kind_of(obj) == "models" and not getattr(obj, "_subclassed", False):
+            raise  # a graph axone cannot describe: nothing useful could be saved
         warnings.warn(
             f"{cls.__name__} {getattr(obj, 'name', '')!r} has no get_config() ({error}); its "
             "weights are saved, but the file cannot recreate it: define get_config() "
