@@ -250,7 +250,12 @@ def test_layer_and_unit_normalization_match_keras():
     os.environ.setdefault("KERAS_BACKEND", "torch")
     keras = pytest.importorskip("keras")
     x = (np.random.default_rng(0).standard_normal((5, 3, 4)) * 3 + 1).astype("float32")
-    for kwargs in ({}, {"axis": [1, 2], "epsilon": 1e-5}, {"axis": 1, "center": False}):
+    cases = [{}, {"axis": [1, 2], "epsilon": 1e-5}, {"axis": 1, "center": False}]
+    if keras.backend.backend() == "torch":
+        # Keras's torch backend hands the axes to torch's layer_norm, which only
+        # normalises trailing axes: axis=1 of a 3-D input fails there (not in axone).
+        cases.remove({"axis": 1, "center": False})
+    for kwargs in cases:
         ours, theirs = LayerNormalization(**kwargs), keras.layers.LayerNormalization(**kwargs)
         theirs(x)
         ours(x)
@@ -266,3 +271,14 @@ def test_layer_and_unit_normalization_match_keras():
         np.testing.assert_allclose(UnitNormalization(axis=axis)(x),
                                    keras.ops.convert_to_numpy(keras.layers.UnitNormalization(axis=axis)(x)),
                                    rtol=1e-5, atol=1e-6)
+
+
+def test_layer_normalization_on_a_middle_axis_follows_the_formula():
+    x = np.random.default_rng(3).standard_normal((5, 3, 4)).astype("float32") * 2 + 1
+    layer = LayerNormalization(axis=1, center=False)
+    layer(x)
+    gamma = np.random.default_rng(4).standard_normal((3,)).astype("float32")
+    layer.set_weights([gamma])
+    mean, var = x.mean(axis=1, keepdims=True), x.var(axis=1, keepdims=True)
+    expected = (x - mean) / np.sqrt(var + 1e-3) * gamma[None, :, None]
+    np.testing.assert_allclose(layer(x), expected, rtol=1e-4, atol=1e-5)
