@@ -15,6 +15,7 @@ from axone.layers import Input
 from axone.models import Model, Sequential
 from axone import random
 from axone import datasets
+from axone import constraints, tuning
 
 __version__ = "0.1.0"
 
@@ -35,3 +36,4 @@ __all__ = [
     "random",
 ]
 __all__ += ["datasets"]
+__all__ += ["constraints", "tuning"]

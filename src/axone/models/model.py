@@ -17,6 +17,7 @@ from axone import backend
 from axone.layers.base import Layer
 from axone.models.graph import Plan, plan_graph
 from axone.models.parameters import ParameterBuffer
+from axone.models.penalties import Penalties
 from axone.models.training import Trainer
 from axone.symbolic import SymbolicTensor
 
@@ -252,17 +253,8 @@ class Model(Trainer, Layer):
                 slot = step.input_slots[0]
                 grads[slot] = grad_in if grads[slot] is None else grads[slot] + grad_in
 
-    def _regularization_loss(self) -> float:
-        total = 0.0
-        for layer in self._regularized_layers:
-            total += layer.regularization_loss()
-        return total
-
     def _on_graph_changed(self) -> None:
-        self._regularized_layers = [
-            l for l in self.layers
-            if getattr(l, "kernel_regularizer", None) is not None or getattr(l, "bias_regularizer", None) is not None
-        ]
+        self._penalties = Penalties(self.layers)
         self._after_graph_change()
 
     # ----------------------------------------------------------- calling it
