@@ -214,7 +214,7 @@ def _object_config(obj) -> dict:
             "(and from_config()) to make it loadable.", UserWarning, stacklevel=3)
         inner = None
     else:
-        _warn_if_config_is_incomplete(obj)
+        _warn_if_config_is_incomplete(obj, inner)
     config = {"module": module, "class_name": class_name,
               "config": serialize_keras_object(inner), "registered_name": registered_name}
     build_config = _build_config(obj)
@@ -281,21 +281,22 @@ def _as_shape(value):
     return tuple(value)
 
 
-def _warn_if_config_is_incomplete(obj) -> None:
-    """A custom class whose required `__init__` arguments its inherited get_config misses."""
+def _warn_if_config_is_incomplete(obj, config) -> None:
+    """A custom class whose config lacks required `__init__` arguments (no get_config of its own)."""
     cls = type(obj)
-    if cls.__module__.startswith("axone.") or "get_config" in vars(cls):
+    if cls.__module__.startswith("axone.") or "get_config" in vars(cls) or not isinstance(config, dict):
         return
     try:
         parameters = inspect.signature(cls.__init__).parameters.values()
     except (TypeError, ValueError):
         return
-    required = [p.name for p in parameters
-                if p.name != "self" and p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    if required:
+    missing = [p.name for p in parameters
+               if p.name != "self" and p.default is p.empty and p.name not in config
+               and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if missing:
         warnings.warn(
             f"{cls.__name__} does not define get_config(), so its constructor argument(s) "
-            f"{', '.join(required)} are not saved: the weights are saved, but loading the "
+            f"{', '.join(missing)} are not saved: the weights are saved, but loading the "
             f"file needs a get_config() returning them.", UserWarning, stacklevel=4)
 
 
