@@ -154,3 +154,14 @@ def test_a_saved_model_keeps_its_regularizers_and_constraints(tmp_path):
     target = np.hstack([Y, Y])
     assert model.evaluate(X, target, verbose=0) == pytest.approx(
         keras.models.load_model(tmp_path / "m.keras").evaluate(X, target, verbose=0), rel=1e-6)
+
+
+def test_penalties_inside_a_nested_model_count():
+    inner = keras.Sequential([keras.Input((3,)), layers.Dense(2, kernel_regularizer=regularizers.l2(0.5),
+                                                            use_bias=False)])
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, layers.Dense(1, use_bias=False, kernel_initializer="ones")(inner(inputs)))
+    model.compile(optimizer="sgd", loss="mse")
+    k = inner.layers[-1].kernel.numpy().astype("float64")
+    expected = np.mean((X @ k @ np.ones((2, 1)) - Y) ** 2) + 0.5 * np.sum(k ** 2)
+    assert model.evaluate(X, Y, verbose=0) == pytest.approx(expected, rel=1e-5)

@@ -21,6 +21,7 @@ class Penalties:
     """
 
     def __init__(self, layers):
+        layers = _all_layers(layers)
         self.layers = [l for l in layers if getattr(l, "activity_regularizer", None) is not None]
         variables, seen = [], set()
         for layer in layers:
@@ -62,3 +63,24 @@ class Penalties:
         for variable in self.constrained:
             if id(variable) in trainable_ids:
                 variable.value[...] = variable.constraint(variable.value)
+
+
+def _all_layers(layers) -> list:
+    """The layers and, depth first, the layers inside them (nested models, sub-layers), each once."""
+    found, seen = [], set()
+
+    def visit(layer):
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        found.append(layer)
+        inner = list(getattr(layer, "layers", None) or [])
+        tracked = getattr(layer, "_tracked_layers", None)
+        if tracked is not None:
+            inner += tracked()
+        for sub in inner:
+            visit(sub)
+
+    for layer in layers:
+        visit(layer)
+    return found
