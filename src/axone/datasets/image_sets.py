@@ -105,7 +105,8 @@ def read_npz(path) -> tuple:
     import zipfile
 
     try:
-        with np.load(path, allow_pickle=False) as f:
+        # Opened here, not by np.load, so a file that is not a zip is still closed.
+        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as f:
             missing = [key for key in NPZ_KEYS if key not in f.files]
             if missing:
                 raise ValueError(f"{path} lacks the arrays {missing}; a Keras dataset .npz holds "
