@@ -14,7 +14,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 BENCH_ARGS ?=
 # The benchmark scripts, in the order `make bench` runs them (see benchmarks/README.md).
-BENCH_SCRIPTS ?= bench_mnist bench_batch bench_predict bench_housing bench_import bench_scaling bench_memory bench_phases
+BENCH_SCRIPTS ?= bench_mnist bench_batch bench_predict bench_housing bench_import bench_scaling bench_memory bench_phases bench_optimizers bench_gridsearch
 # An interpreter of your own for the scripts (and every framework's worker, unless
 # BENCH_ARGS names others with --python FRAMEWORK=PATH); then nothing is installed.
 BENCH_PYTHON ?=
@@ -24,7 +24,7 @@ BENCH_DEPS := $(if $(BENCH_PYTHON),,$(BENCH_VENV)/.installed)
 .PHONY: help demo test bench compare clean check-python
 
 help:
-	@echo "make demo     train the course's networks on small data (under a minute)"
+	@echo "make demo     train the course's three networks on real data into ./axone-demo/"
 	@echo "make test     run the test suite"
 	@echo "make bench    optional, slow: axone vs Keras/TensorFlow, PyTorch, scikit-learn, its"
 	@echo "              BLAS floor; speed, memory, import time, scaling, a profile"
@@ -46,8 +46,16 @@ $(VENV)/.test: $(VENV)/.base
 	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[test]"
 	touch $@
 
-demo: $(VENV)/.base
-	$(BIN)/python examples/demo.py
+# The demo draws PNGs (matplotlib) and saves .keras files (h5py). Like .ci/run, it
+# reads MNIST from ../shared/datasets when that folder exists and AXONE_DATASETS is unset.
+$(VENV)/.demo: $(VENV)/.base
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[plot,h5]"
+	touch $@
+
+demo: $(VENV)/.demo
+	@if [ -z "$${AXONE_DATASETS:-}" ] && [ -d ../shared/datasets ]; then \
+		export AXONE_DATASETS="$$(cd ../shared/datasets && pwd)"; fi; \
+	$(BIN)/axone demo
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest -q
@@ -55,7 +63,7 @@ test: $(VENV)/.test
 $(BENCH_VENV)/.installed: pyproject.toml | check-python
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) -e . tensorflow keras scikit-learn pyinstrument
+	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) -e ".[sklearn]" tensorflow keras scikit-learn scikeras pyinstrument
 	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
 	touch $@
 

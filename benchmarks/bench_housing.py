@@ -39,13 +39,16 @@ TEST_FRACTION = 0.25  # train_test_split's default
 TIME_TARGETS = {"keras-tf": 0.25}
 
 
-def prepare(seed: int):
-    """Shuffle, split 75/25, standardize the features with the training statistics."""
+def prepare(seed: int, standardize: bool = True):
+    """Shuffle, split 75/25, standardize the features with the training statistics
+    (or leave them raw, for a network that starts with a `Normalization` layer)."""
     (X, y), source = datasets.housing(seed=seed)
     order = np.random.default_rng(seed).permutation(len(X))
     n_test = int(np.ceil(TEST_FRACTION * len(X)))
     test, train = order[:n_test], order[n_test:]
     mean, std = X[train].mean(axis=0), X[train].std(axis=0)
+    if not standardize:
+        mean, std = 0.0, 1.0
     data = {
         "x_train": ((X[train] - mean) / std).astype(np.float32),
         "y_train": y[train].astype(np.float32),

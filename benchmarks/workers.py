@@ -28,8 +28,9 @@ framework's default (all cores).
 
 The networks are the same everywhere: a multilayer perceptron (flatten ->
 Dense relu ... -> Dense softmax for classification, linear for regression),
-Glorot-uniform kernels and zero biases, plain SGD (no momentum), the given
-batch size, reshuffled every epoch, the last partial batch included.
+Glorot-uniform kernels and zero biases, the same optimizer (plain SGD, no
+momentum, unless the spec names another), the given batch size, reshuffled
+every epoch, the last partial batch included.
 """
 
 from __future__ import annotations
@@ -61,10 +62,15 @@ class MLPSpec:
         input_shape: shape of one sample, e.g. `[28, 28]` (flattened first).
         hidden: units of each relu hidden layer, e.g. `[300, 100]`.
         outputs: units of the output layer (classes, or 1).
-        learning_rate: SGD step size.
+        learning_rate: the optimizer's step size.
         batch_size: samples per step.
         epochs: passes over the training set.
         seed: seeds each framework's initialisation and shuffling.
+        optimizer: `sgd` (plain, the course's), `adam`, `rmsprop`,
+            `adagrad`, `adamw` or `nadam`, each with Keras's defaults but
+            the learning rate.
+        normalize: start the network with a `Normalization` layer adapted
+            to the training inputs (PyTorch: the same fixed standardisation).
     """
 
     task: str
@@ -75,6 +81,8 @@ class MLPSpec:
     batch_size: int = 32
     epochs: int = 2
     seed: int = 0
+    optimizer: str = "sgd"
+    normalize: bool = False
 
     @property
     def n_inputs(self) -> int:
@@ -192,21 +200,34 @@ def _import_keras_tf():
 KERAS_API = {"axone": _import_axone, "keras-tf": _import_keras_tf}
 
 
-def _keras_model(keras, spec: MLPSpec):
-    """The course's model, written once for Keras and for `import axone as keras`."""
+#: MLPSpec.optimizer -> the Keras class name
+KERAS_OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad",
+                    "adamw": "AdamW", "nadam": "Nadam"}
+
+
+def _keras_model(keras, spec: MLPSpec, x_train=None):
+    """The course's model, written once for Keras and for `import axone as keras`.
+
+    With `spec.normalize`, a `Normalization` layer adapted to `x_train` comes first.
+    """
     layers = [keras.Input(shape=tuple(spec.input_shape))]
+    if spec.normalize:
+        normalization = keras.layers.Normalization()
+        normalization.adapt(x_train)
+        layers.append(normalization)
     if len(spec.input_shape) > 1:
         layers.append(keras.layers.Flatten())
     layers += [keras.layers.Dense(units, activation="relu") for units in spec.hidden]
     layers.append(keras.layers.Dense(spec.outputs,
                                      activation="softmax" if spec.classification else None))
     model = keras.Sequential(layers)
+    optimizer = getattr(keras.optimizers, KERAS_OPTIMIZERS[spec.optimizer])(
+        learning_rate=spec.learning_rate)
     if spec.classification:
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.learning_rate),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
     else:
-        model.compile(optimizer=keras.optimizers.SGD(learning_rate=spec.learning_rate),
-                      loss="mse")
+        model.compile(optimizer=optimizer, loss="mse")
     return model
 
 
@@ -227,18 +248,21 @@ def _epoch_timer(keras):
     return EpochTimer()
 
 
-def _torch_model(spec: MLPSpec):
+def _torch_model(spec: MLPSpec, x_train=None):
     """`nn.Sequential` of `Linear`/`ReLU`, initialised like Keras (Glorot uniform, zero bias).
 
     The output layer has no softmax: for training it is fused into
     `CrossEntropyLoss` (log-softmax + NLL), the PyTorch idiom for the same
-    mathematics; `predict_torch` applies it.
+    mathematics; `predict_torch` applies it. With `spec.normalize`, the first
+    module standardises the inputs with `x_train`'s mean and standard deviation.
     """
     import torch
     from torch import nn
 
     torch.manual_seed(spec.seed)
     modules: list = [nn.Flatten()] if len(spec.input_shape) > 1 else []
+    if spec.normalize:
+        modules.insert(0, _torch_standardize(x_train))
     sizes = spec.sizes
     for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1]):
         modules += [nn.Linear(fan_in, fan_out), nn.ReLU()]
@@ -249,6 +273,39 @@ def _torch_model(spec: MLPSpec):
             nn.init.xavier_uniform_(module.weight)
             nn.init.zeros_(module.bias)
     return model
+
+
+def _torch_standardize(x_train):
+    """A module computing `(x - mean) / std` with the training set's statistics (like Keras's
+    adapted `Normalization`: the population variance, a floor of 1e-7 on the divisor)."""
+    import torch
+    from torch import nn
+
+    mean = torch.from_numpy(x_train.mean(axis=0).astype(np.float32))
+    std = torch.from_numpy(np.maximum(x_train.std(axis=0), 1e-7).astype(np.float32))
+
+    class Standardize(nn.Module):
+        def forward(self, x):
+            return (x - mean) / std
+
+    return Standardize()
+
+
+def _torch_optimizer(spec: MLPSpec, parameters):
+    """`torch.optim`'s version of the spec's optimizer, with Keras's default hyperparameters."""
+    import torch
+
+    lr = spec.learning_rate
+    makers = {
+        "sgd": lambda: torch.optim.SGD(parameters, lr=lr),
+        "adam": lambda: torch.optim.Adam(parameters, lr=lr, eps=1e-7),
+        "rmsprop": lambda: torch.optim.RMSprop(parameters, lr=lr, alpha=0.9, eps=1e-7),
+        "adagrad": lambda: torch.optim.Adagrad(parameters, lr=lr, initial_accumulator_value=0.1,
+                                               eps=1e-7),
+        "adamw": lambda: torch.optim.AdamW(parameters, lr=lr, eps=1e-7, weight_decay=0.004),
+        "nadam": lambda: torch.optim.NAdam(parameters, lr=lr, eps=1e-7),
+    }
+    return makers[spec.optimizer]()
 
 
 def _random_weights(spec: MLPSpec, rng) -> list[np.ndarray]:
@@ -262,7 +319,7 @@ def fit_keras_api(name: str, spec: MLPSpec, data, options) -> dict:
     """`model.fit` as the course writes it, with a callback timing each epoch (axone, Keras)."""
     keras, version = KERAS_API[name]()
     keras.utils.set_random_seed(spec.seed)
-    model = _keras_model(keras, spec)
+    model = _keras_model(keras, spec, data["x_train"])
     timer = _epoch_timer(keras)
     model.fit(data["x_train"], data["y_train"], batch_size=spec.batch_size, epochs=spec.epochs,
               shuffle=True, verbose=0, callbacks=[timer])
@@ -275,14 +332,15 @@ def fit_torch(name: str, spec: MLPSpec, data, options) -> dict:
     """A plain PyTorch training loop: the idiomatic one a course would write.
 
     Each step: gather a shuffled batch, forward, loss, backward,
-    `SGD.step()`, and accumulate the loss and accuracy (as Keras's `fit`
+    `optimizer.step()` (`torch.optim.SGD`, or `Adam`... as the spec says),
+    and accumulate the loss and accuracy (as Keras's `fit`
     does with `metrics=["accuracy"]`). Threads: PyTorch's default.
     """
     import torch
     from torch import nn
 
-    model = _torch_model(spec)
-    optimizer = torch.optim.SGD(model.parameters(), lr=spec.learning_rate)
+    model = _torch_model(spec, data["x_train"])
+    optimizer = _torch_optimizer(spec, model.parameters())
     if spec.classification:
         loss_fn = nn.CrossEntropyLoss()
         y_train = torch.from_numpy(data["y_train"].astype(np.int64))
@@ -330,6 +388,8 @@ def fit_sklearn(name: str, spec: MLPSpec, data, options) -> dict:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier, MLPRegressor
 
+    if spec.optimizer != "sgd" or spec.normalize:
+        return {"status": "unsupported", "detail": "only plain SGD on prepared inputs"}
     estimator = MLPClassifier if spec.classification else MLPRegressor
     model = estimator(hidden_layer_sizes=tuple(spec.hidden), solver="sgd",
                       learning_rate_init=spec.learning_rate, batch_size=spec.batch_size,

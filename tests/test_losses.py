@@ -447,11 +447,13 @@ def test_crossentropy_shape_mismatch_message():
         losses.categorical_crossentropy(np.array([0.0, 1.0]), np.full((2, 3), 1 / 3))
 
 
-def test_wrapped_function_without_gradient_explains_how_to_train():
+def test_wrapped_function_without_gradient_is_differentiated_through_its_ops():
     loss = losses.get(lambda y_true, y_pred: (y_true - y_pred) ** 2)
     assert loss(np.array([[1.0]]), np.array([[3.0]])) == pytest.approx(4.0)
-    with pytest.raises(NotImplementedError, match="gradient_fn"):
-        loss.gradient(np.array([[1.0]]), np.array([[3.0]]))
+    np.testing.assert_allclose(loss.gradient(np.array([[1.0]]), np.array([[3.0]])), [[4.0]])
+    untraceable = losses.get(lambda y_true, y_pred: np.asarray(y_pred).clip(0) - y_true)
+    with pytest.raises(TypeError, match="cannot be traced.*axone.ops"):
+        untraceable.gradient(np.array([[1.0]]), np.array([[3.0]]))
     wrapped = losses.LossFunctionWrapper(lambda t, p: np.mean((p - t) ** 4, axis=-1),
                                          gradient_fn=lambda t, p: 4 * (p - t) ** 3 / p.shape[-1])
     check_loss_gradient(wrapped, _normal, _rng.standard_normal((4, 3)))

@@ -13,6 +13,9 @@ from axone import (activations, backend, callbacks, initializers, layers, losses
                    models, optimizers, plot, regularizers, saving, utils)
 from axone.layers import Input
 from axone.models import Model, Sequential
+from axone import ops
+from axone.gradient_tape import GradientTape
+from axone.variables import Variable
 from axone import random
 from axone import datasets
 
@@ -24,7 +27,7 @@ def __getattr__(name):
     if name == "Perceptron":
         from axone.linear_model import Perceptron
         return Perceptron
-    if name == "linear_model":
+    if name in ("linear_model", "wrappers"):
         import importlib
         return importlib.import_module(f"axone.{name}")
     raise AttributeError(f"module 'axone' has no attribute {name!r}")
@@ -32,6 +35,6 @@ def __getattr__(name):
 __all__ = [
     "Input", "Model", "Sequential", "activations", "backend", "callbacks", "initializers",
     "layers", "losses", "metrics", "models", "optimizers", "plot", "regularizers", "saving", "utils",
-    "random",
+    "random", "GradientTape", "Variable", "ops",
 ]
 __all__ += ["datasets"]

@@ -9,6 +9,9 @@ printing, configs) uses NumPy.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import numpy as np
 
 #: The array module every layer computes with.
@@ -56,15 +59,39 @@ def backend() -> str:
     return "numpy"
 
 
+# Where unseeded draws take their seeds inside a `seed_scope`, per thread.
+_SEED_SOURCE = threading.local()
+
+
+@contextlib.contextmanager
+def seed_scope(seed: int):
+    """Within the block, in this thread, unseeded draws take their seeds from `seed`.
+
+    The draws are those `numpy.random.seed(seed)` would give, but NumPy's
+    global random state is neither read nor changed, and other threads are
+    not affected: a fit in the block is bit-identical run after run.
+    """
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise ValueError(f"A seed must be an int between 0 and 2**32 - 1. Received: seed={seed!r}")
+    previous = getattr(_SEED_SOURCE, "state", None)
+    _SEED_SOURCE.state = np.random.RandomState(int(seed))
+    try:
+        yield
+    finally:
+        _SEED_SOURCE.state = previous
+
+
 def random_generator(seed: int | None = None) -> np.random.Generator:
     """Return a NumPy `Generator` for one random consumer.
 
     With `seed=None` the generator is seeded from NumPy's global random
-    state, so `numpy.random.seed(s)` (or `axone.utils.set_random_seed(s)`)
-    makes every later initialisation, shuffle and dropout mask repeatable.
+    state (or from the innermost `seed_scope`), so `numpy.random.seed(s)`
+    (or `axone.utils.set_random_seed(s)`) makes every later initialisation,
+    shuffle and dropout mask repeatable.
     """
     if seed is None:
-        seed = int(np.random.randint(0, 2**31 - 1))
+        source = getattr(_SEED_SOURCE, "state", None) or np.random
+        seed = int(source.randint(0, 2**31 - 1))
     elif not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise TypeError(f"A seed must be an int or None. Received: seed={seed!r}")
     return np.random.default_rng(int(seed))

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import axone
 
-COMMANDS = [["train"], ["predict"], ["summary"]]
+COMMANDS = [["train"], ["predict"], ["summary"], ["datasets"], ["datasets", "list"],
+            ["datasets", "export"], ["demo"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

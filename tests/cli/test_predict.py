@@ -25,7 +25,7 @@ def test_class_labels_and_probabilities_to_stdout(tumors_run, tmp_path):
     out, _ = tumors_run
     new_csv = tmp_path / "new.csv"
     tumors_frame(n=40, seed=5).to_csv(new_csv, index=False)
-    result = axone("predict", out / "model.json", new_csv, "--proba")
+    result = axone("predict", out / "model.keras", new_csv, "--proba")
     assert result.status == 0, result.err
     from io import StringIO
     predicted = pd.read_csv(StringIO(result.out))
@@ -37,7 +37,7 @@ def test_class_labels_and_probabilities_to_stdout(tumors_run, tmp_path):
     assert (predicted["predicted_label"] == predicted["label"]).mean() > 0.75
 
 
-def test_prediction_mistakes_are_one_line(houses_run, tumors_run, houses_csv, tmp_path):
+def test_prediction_mistakes_are_one_line(houses_run, houses_csv, tmp_path):
     out, _ = houses_run
     lacking = tmp_path / "lacking.csv"
     houses_frame(n=10).drop(columns="city").to_csv(lacking, index=False)
@@ -54,21 +54,40 @@ def test_prediction_mistakes_are_one_line(houses_run, tumors_run, houses_csv, tm
     assert_usage_error(axone("predict", out, tmp_path / "none.csv"), "no such file")
 
 
-@pytest.mark.parametrize("damage", ["not json", "missing weights", "wrong weights", "no prep"])
-def test_a_file_that_is_not_a_model(houses_run, tumors_run, houses_csv, tmp_path, damage):
+@pytest.mark.parametrize("damage", ["not a model", "truncated", "no model", "no preprocessing"])
+def test_a_file_that_is_not_a_model(houses_run, houses_csv, tmp_path, damage):
     import shutil
     broken = tmp_path / "broken"
     shutil.copytree(houses_run[0], broken)
-    if damage == "not json":
-        (broken / "model.json").write_text("price,size\n1,2\n")
-        expected = "is not an axone model file"
-    elif damage == "missing weights":
-        (broken / "model.weights.npz").unlink()
-        expected = "model.weights.npz is missing"
-    elif damage == "wrong weights":
-        shutil.copy(tumors_run[0] / "model.weights.npz", broken / "model.weights.npz")
-        expected = "does not hold this model's weights"
+    model = broken / "model.keras"
+    if damage == "not a model":
+        model.write_text("price,size\n1,2\n")
+        expected = "model.keras is not an axone model file"
+    elif damage == "truncated":
+        model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])
+        expected = "model.keras is not an axone model file"
+    elif damage == "no model":
+        model.unlink()
+        expected = "holds no model.keras"
     else:
         (broken / "preprocessing.json").unlink()
         expected = "preprocessing.json is missing"
     assert_usage_error(axone("predict", broken, houses_csv), expected)
+
+
+def test_the_saved_model_predicts_alone_in_the_files_units(houses_run, houses_csv):
+    import axone
+    from axone.cli.preprocessing import TablePreprocessor
+    out, _ = houses_run
+    model = axone.models.load_model(out / "model.keras")
+    prep = TablePreprocessor.load(out / "preprocessing.json")
+    frame = pd.read_csv(houses_csv).head(20)
+    through_cli = pd.read_csv(__import__("io").StringIO(axone_run_predict(out, houses_csv)))
+    np.testing.assert_allclose(model.predict(prep.transform(frame), verbose=0)[:, 0],
+                               through_cli["predicted_price"].head(20), rtol=1e-5)
+
+
+def axone_run_predict(out, data) -> str:
+    result = axone("predict", out, data)
+    assert result.status == 0, result.err
+    return result.out

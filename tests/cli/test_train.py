@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from axone.models import load_model
 from cli_helpers import assert_usage_error, axone, pd
 
 REPORT_KEYS = {"task", "target", "features", "test_metrics", "baseline_metrics", "epochs_run",
@@ -66,10 +67,9 @@ def test_early_stopping_and_the_options(tmp_path, houses_csv):
     assert report["features"] == ["size", "city"]
     assert report["rows"] == {"train": 338, "validation": 112, "test": 50}
     assert "Epoch 1/300" in result.out and "Total params" in result.out
-    config = json.loads((out / "model.json").read_text())
-    dense = [layer for layer in config["config"]["layers"] if layer["class_name"] == "Dense"]
-    assert [layer["config"]["units"] for layer in dense] == [8, 1]
-    assert dense[0]["config"]["activation"] == "tanh"
+    model = load_model(out / "model.keras")
+    assert [layer.units for layer in model.layers] == [8, 1]
+    assert model.layers[0].activation.name == "tanh"
 
 
 def test_the_same_seed_gives_the_same_model(tmp_path, tumors_csv):
@@ -78,9 +78,9 @@ def test_the_same_seed_gives_the_same_model(tmp_path, tumors_csv):
         result = axone("train", tumors_csv, "--target", "label", "--epochs", "5", "-q",
                        "--seed", "7", "--out", tmp_path / name)
         assert result.status == 0, result.err
-        runs.append(np.load(tmp_path / name / "model.weights.npz"))
-    for key in runs[0].files:
-        np.testing.assert_array_equal(runs[0][key], runs[1][key])
+        runs.append(load_model(tmp_path / name / "model.keras").get_weights())
+    for first, second in zip(*runs):
+        np.testing.assert_array_equal(first, second)
 
 
 def test_few_integer_values_are_classes_and_no_scale_is_recorded(tmp_path):
@@ -140,3 +140,57 @@ def test_data_mistakes_are_one_line(tmp_path):
     tiny = tmp_path / "tiny.csv"
     pd.DataFrame({"x": [1, 2, 3], "y": [1.5, 2.5, 0.5]}).to_csv(tiny, index=False)
     assert_usage_error(axone("train", tiny, "--target", "y"), "3 rows are too few")
+
+
+def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    big = tmp_path / "big.csv"
+    frame = pd.concat([pd.read_csv(path) for path in [_houses(tmp_path)]] * 20, ignore_index=True)
+    frame.to_csv(big, index=False)
+    out = tmp_path / "run"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "axone", "train", big, "--target", "price", "--epochs", "1000",
+         "--patience", "1000", "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"})
+    for line in process.stdout:  # wait until training runs
+        if "Epoch 2/1000" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "axone train: interrupted: training stopped, nothing was written"
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def _houses(tmp_path):
+    from cli_helpers import houses_frame
+    path = tmp_path / "houses.csv"
+    houses_frame().to_csv(path, index=False)
+    return path
+
+
+def test_tsv_semicolons_and_parquet(tmp_path):
+    from cli_helpers import houses_frame
+    frame = houses_frame(n=200)
+    frame.to_csv(tmp_path / "h.tsv", sep="\t", index=False)
+    frame.to_csv(tmp_path / "h.csv", sep=";", index=False)
+    for name in ("h.tsv", "h.csv"):
+        result = axone("train", tmp_path / name, "--target", "price", "--epochs", "2", "-q",
+                       "--out", tmp_path / f"run-{name}")
+        assert result.status == 0, result.err
+        report = json.loads((tmp_path / f"run-{name}" / "report.json").read_text())
+        assert report["features"] == ["size", "nb_room", "city"]
+    try:
+        frame.to_parquet(tmp_path / "h.parquet")
+    except ImportError:  # no pyarrow: the command says what is missing, in one line
+        (tmp_path / "h.parquet").write_bytes(b"PAR1")
+        assert_usage_error(axone("train", tmp_path / "h.parquet", "--target", "price"),
+                           "cannot read", "h.parquet", "pyarrow")
+        return
+    result = axone("train", tmp_path / "h.parquet", "--target", "price", "--epochs", "2", "-q",
+                   "--out", tmp_path / "run-pq")
+    assert result.status == 0, result.err

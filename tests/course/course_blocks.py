@@ -222,6 +222,28 @@ def build_model(n_hidden, n_neurons, lr,input_shape=[8]):
     return(model)
 
 """),
+    "tuning_wrap": (LECTURE, """\
+from scikeras.wrappers import KerasClassifier, KerasRegressor
+keras_reg = KerasRegressor(build_model)
+"""),
+    "tuning_gridsearch": (LECTURE, """\
+#Import fonction? 
+from sklearn.model_selection import GridSearchCV #RandomizedSearchCV marche aussi
+#Paramètre grille, model__ en suffixe devant nos arguments de fonction def
+param_distribs = {
+"model__n_hidden": [1, 2, 3],
+"model__n_neurons":[50,100,200],
+"model__lr":  [0.0001, 0.001, 0.1]
+}
+#On peut aussi ajouter le nombre epochs : [30] dans la grille
+
+#grid search
+rnd_search_cv = GridSearchCV(keras_reg, param_distribs,cv=2)
+#Fit model with grid search
+rnd_search_cv.fit(X_train, y_train)
+
+print(rnd_search_cv.best_params_, rnd_search_cv.best_score_)
+"""),
     "exercise_1_dense": (EXERCISES, """\
 from tensorflow.keras.layers import Dense
 

@@ -18,6 +18,7 @@ IMPORT_SWAPS = {
     # The housing data comes from a local copy instead of a download.
     "from sklearn.datasets import fetch_california_housing": "from course_data import fetch_california_housing",
     "from sklearn.linear_model import Perceptron": "from axone import Perceptron",
+    "from scikeras.wrappers import KerasClassifier, KerasRegressor": "from axone.wrappers import KerasClassifier, KerasRegressor",
 }
 
 ERRATA = {

@@ -142,3 +142,22 @@ def test_perceptron_section():
     assert np.array_equal(nb["y_pred"], theirs.predict([[2, 0.5]]))
     assert np.array_equal(nb["per_clf"].coef_, theirs.coef_)
     assert np.array_equal(nb["per_clf"].intercept_, theirs.intercept_)
+
+
+def test_tuning_section(capsys):
+    """Section 5: the course's build_model wrapped and searched over its whole grid (27 x cv=2)."""
+    nb = Notebook()
+    nb.run("import_keras")
+    nb.run("housing_preprocessing")
+    # A small slice of the training set keeps the 54 fits (one epoch each) quick.
+    nb.ns["X_train"], nb.ns["y_train"] = nb["X_train"][:240], nb["y_train"][:240]
+    nb.run("tuning_build_model")
+    nb.run("tuning_wrap")
+    nb.run("tuning_gridsearch")
+    search = nb["rnd_search_cv"]
+    assert len(search.cv_results_["params"]) == 27
+    assert set(search.best_params_) == {"model__n_hidden", "model__n_neurons", "model__lr"}
+    assert np.isfinite(search.best_score_)
+    assert str(search.best_params_) in capsys.readouterr().out
+    best = search.best_estimator_.model_
+    assert len(best.layers) == search.best_params_["model__n_hidden"] + 1

@@ -87,3 +87,15 @@ def _open(store, session_id):
     except KeyError:
         return False
     return True
+
+
+def test_a_bad_csv_is_refused_on_the_page(browser_page, tmp_path):
+    page, store = browser_page
+    bad = tmp_path / "three_features.csv"
+    bad.write_text("a,b,c,label\n1,2,3,0\n4,5,6,1\n")
+    page.set_input_files("#csv", str(bad))
+    page.wait_for_selector("#error:not([hidden])")
+    assert "exactly 3" in page.text_content("#error") and "Received 3 feature column" in page.text_content("#error")
+    # the network the page had keeps running on its data
+    assert len(store) == 1 and next(iter(store._sessions.values())).config.dataset == "xor"
+    assert page.eval_on_selector("#dataset-xor", "button => button.classList.contains('selected')")

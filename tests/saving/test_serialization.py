@@ -18,7 +18,7 @@ KINDS = ["layers", "initializers", "regularizers", "constraints", "losses", "met
 # Abstract bases, wrappers of a Python function, and models (covered by test_saving_lib).
 _NOT_STANDALONE = {"Layer", "Initializer", "RandomInitializer", "Regularizer", "Constraint", "Loss",
                    "LossFunctionWrapper", "Metric", "MeanMetricWrapper", "Reduce", "Optimizer",
-                   "LearningRateSchedule", "Model", "Functional", "Sequential", "InputLayer"}
+                   "LearningRateSchedule", "Model", "Functional", "Sequential", "InputLayer", "Lambda"}
 # Constructor arguments of the classes that need some (non-default values where it shows more).
 _ARGUMENTS = {
     "Dense": {"units": 3, "activation": "relu", "kernel_regularizer": "l2", "use_bias": False},

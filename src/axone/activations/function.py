@@ -78,6 +78,10 @@ class ActivationFunction:
                 f"arguments {args!r}"
             )
         params = {**dict(zip(self.params, args)), **params}
+        from axone.ops.operation import TAPES, Operation
+        if TAPES or Operation.takes_graph_path(x):  # a graph node, or recorded by a tape
+            from axone.ops.nn import apply_activation
+            return apply_activation(self.with_params(**params) if params else self, x)
         if isinstance(x, (xp.ndarray, xp.generic)):
             x = xp.asarray(x)
             if not xp.issubdtype(x.dtype, xp.floating):

@@ -11,8 +11,9 @@ from axone.callbacks.model_checkpoint import ModelCheckpoint
 from axone.callbacks.monitor_callback import MonitorCallback
 from axone.callbacks.progbar_logger import ProgbarLogger
 from axone.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from axone.callbacks.tensorboard import TensorBoard
 from axone.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback", "ProgbarLogger", "ReduceLROnPlateau",
-           "TerminateOnNaN"]
+           "TensorBoard", "TerminateOnNaN"]

@@ -1,4 +1,4 @@
-"""The `axone` command: train, predict, summary.
+"""The `axone` command: train, predict, summary, datasets, demo.
 
     axone train houses.csv --target price
     axone predict axone-run houses.csv --out predictions.csv
@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from axone.cli.common import UsageError
+from axone.cli.common import Interrupted, UsageError
 
-COMMANDS = ("train", "predict", "summary", "playground")
+COMMANDS = ("train", "predict", "summary", "datasets", "demo", "playground")
 
 EXAMPLE = """examples:
+  axone demo
+  axone datasets export houses houses.csv
   axone train houses.csv --target price
   axone predict axone-run houses.csv --out predictions.csv
   axone summary axone-run
@@ -48,9 +50,12 @@ def main(argv=None) -> int:
         return 2
     try:
         args.run(args)
+    except Interrupted as error:
+        print(f"axone {args.command}: {error}", file=sys.stderr)
+        return error.status
     except UsageError as error:
         print(f"axone {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return error.status
     except KeyboardInterrupt:
         print(f"axone {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -9,15 +9,27 @@ import os
 from pathlib import Path
 
 PANDAS_HINT = 'the axone command reads tables with pandas: pip install "axone[cli]"'
-# Until Keras's .keras format lands, a trained network is stored as its
-# architecture (to_json) and its weights (an .npz of get_weights()).
-MODEL_JSON = "model.json"
-MODEL_WEIGHTS = "model.weights.npz"
+MODEL_FILE = "model.keras"
 PREPROCESSING = "preprocessing.json"
 
 
 class UsageError(Exception):
-    """A mistake of the user's: `main` prints its message on one line and exits with status 2."""
+    """A mistake of the user's: `main` prints its message on one line and exits with `status`."""
+
+    status = 2
+
+
+class Interrupted(UsageError):
+    """Ctrl-C: the command stopped cleanly (exit status 130, the shell's for SIGINT)."""
+
+    status = 130
+
+
+def command(subparsers, name: str, example: str, **kwargs):
+    """A subcommand's parser whose `--help` ends with `example`, kept as written."""
+    import argparse
+    return subparsers.add_parser(name, epilog=example,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
 
 
 def pandas():
@@ -57,7 +69,9 @@ def read_table(path):
             if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
                 frame = pd.read_csv(path, sep=";")
     except ImportError as error:  # pyarrow, openpyxl, ... missing
-        raise UsageError(f"cannot read {path}: {error}") from None
+        first = str(error).strip().splitlines()[0]
+        raise UsageError(f"cannot read {path}: {first} (pandas reads Parquet with pyarrow, "
+                         "Excel with openpyxl)") from None
     except (ValueError, OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise UsageError(f"cannot read {path} as a table: {first}") from None
@@ -108,15 +122,13 @@ def write_json(path: Path, value) -> None:
 
 # ------------------------------------------------------------------ model files
 def save_model(model, folder: Path) -> Path:
-    """Store the network in `folder`; return the path that `load_model` takes."""
-    import io
-
-    import numpy as np
-    buffer = io.BytesIO()
-    np.savez(buffer, *model.get_weights())
-    write_atomic(folder / MODEL_WEIGHTS, buffer.getvalue())
-    write_atomic(folder / MODEL_JSON, model.to_json(indent=1))
-    return folder / MODEL_JSON
+    """Store the network as `folder/model.keras` (Keras 3's format; written atomically)."""
+    path = folder / MODEL_FILE
+    try:
+        model.save(path)
+    except ImportError as error:
+        raise UsageError(f"cannot write {path}: {error}") from None
+    return path
 
 
 def model_folder(path) -> Path:
@@ -128,26 +140,16 @@ def model_folder(path) -> Path:
 
 
 def load_model(path):
-    """The network that `axone train` wrote, from its folder or its model file."""
-    import numpy as np
-
+    """The network that `axone train` wrote, from its folder or its `.keras` file."""
     import axone
-    folder = model_folder(path)
-    json_path = Path(path) if Path(path).is_file() else folder / MODEL_JSON
-    weights_path = folder / MODEL_WEIGHTS
-    if not json_path.is_file():
-        raise UsageError(f"{folder} holds no {MODEL_JSON}: not a folder written by axone train")
+    path = Path(path)
+    file = path / MODEL_FILE if model_folder(path) == path else path
+    if not file.is_file():
+        raise UsageError(f"{path} holds no {MODEL_FILE}: not a folder written by axone train")
     try:
-        model = axone.models.model_from_json(json_path.read_text())
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError) as error:
-        raise UsageError(f"{json_path} is not an axone model file ({type(error).__name__}: "
-                         f"{str(error).splitlines()[0] if str(error) else ''})") from None
-    if not weights_path.is_file():
-        raise UsageError(f"{weights_path} is missing: the model's weights are needed beside it")
-    try:
-        with np.load(weights_path) as stored:
-            weights = [stored[f"arr_{i}"] for i in range(len(stored.files))]
-        model.set_weights(weights)
-    except (OSError, ValueError, KeyError) as error:
-        raise UsageError(f"{weights_path} does not hold this model's weights ({error})") from None
-    return model
+        return axone.models.load_model(file)
+    except ImportError as error:
+        raise UsageError(f"cannot read {file}: {error}") from None
+    except (ValueError, TypeError, KeyError, OSError) as error:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"{file} is not an axone model file ({detail})") from None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from axone.cli.common import (PREPROCESSING, UsageError, load_model, missing_values_message,
-                              model_folder, read_table, write_atomic)
+from axone.cli.common import (PREPROCESSING, UsageError, command, load_model,
+                              missing_values_message, model_folder, read_table, write_atomic)
 
 EXAMPLE = """example:
   axone train tumors.csv --target label --out tumors-run
@@ -15,12 +14,11 @@ EXAMPLE = """example:
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "predict", help="predict with a model written by axone train",
+    parser = command(
+        subparsers, "predict", EXAMPLE, help="predict with a model written by axone train",
         description="Read a table with the columns the model was trained on and write it back "
                     "with one more column, predicted_TARGET (class labels as in the training "
-                    "file), and with --proba one probability column per class.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    "file), and with --proba one probability column per class.")
     parser.add_argument("model", metavar="MODEL", help="the folder axone train wrote (or its model file)")
     parser.add_argument("data", metavar="DATA", help="the table to predict: .csv, .parquet, .xlsx")
     parser.add_argument("--out", metavar="FILE", help="write the CSV there (default: standard output)")

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 
-from axone.cli.common import PREPROCESSING, load_model, model_folder
+from axone.cli.common import PREPROCESSING, command, load_model, model_folder
 
 EXAMPLE = """example:
   axone summary axone-run"""
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "summary", help="print the layers of a saved model",
+    parser = command(
+        subparsers, "summary", EXAMPLE, help="print the layers of a saved model",
         description="Print model.summary() of a model written by axone train, and the task, "
-                    "target and input columns recorded beside it.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    "target and input columns recorded beside it.")
     parser.add_argument("model", metavar="MODEL", help="the folder axone train wrote (or its model file)")
     parser.set_defaults(run=run)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from axone.cli.common import PREPROCESSING, UsageError, missing_values_message, parse_columns, \
-    read_table, save_model, suggest, write_json
+from axone.cli.common import (PREPROCESSING, Interrupted, UsageError, command, missing_values_message,
+                              parse_columns, read_table, save_model, suggest, write_json)
 
 EXAMPLE = """example:
   axone train houses.csv --target price --hidden 30,15 --epochs 200 --out houses-run
@@ -15,13 +14,12 @@ EXAMPLE = """example:
 
 
 def add_parser(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "train", help="train a network on a table (CSV, Parquet, Excel)",
+    parser = command(
+        subparsers, "train", EXAMPLE, help="train a network on a table (CSV, Parquet, Excel)",
         description="Train a network to predict one column of a table from the others. "
                     "Text feature columns are one-hot encoded, numeric ones standardised; "
                     "training stops early when the validation loss stops improving. Writes "
-                    "the model, preprocessing.json, report.json and learning_curves.png to --out.",
-        epilog=EXAMPLE, formatter_class=argparse.RawDescriptionHelpFormatter)
+                    "the model, preprocessing.json, report.json and learning_curves.png to --out.")
     parser.add_argument("data", metavar="DATA", help="the table: .csv, .tsv, .parquet or .xlsx")
     parser.add_argument("--target", required=True, metavar="COL", help="the column to predict")
     parser.add_argument("--task", choices=["auto", "regression", "classification"], default="auto",
@@ -120,7 +118,6 @@ def run(args) -> None:
     hidden = _check_options(args)
     import axone
     from axone.cli import evaluation
-    from axone.cli.early_stopping import early_stopping
     from axone.cli.preprocessing import PreprocessingError, TablePreprocessor, detect_task
 
     activation = _resolve("--activation", args.activation, axone.activations)
@@ -153,13 +150,14 @@ def run(args) -> None:
         model.summary()
     model.compile(optimizer=optimizer, loss=_loss(task),
                   metrics=["accuracy"] if task == "classification" else ["mae"])
-    stopper = early_stopping(patience=args.patience)
+    stopper = axone.callbacks.EarlyStopping(monitor="val_loss", patience=args.patience,
+                                            restore_best_weights=True)
     try:
         history = model.fit(x["train"], y["train"], validation_data=(x["val"], y["val"]),
                             epochs=args.epochs, batch_size=args.batch_size, callbacks=[stopper],
                             verbose=0 if args.quiet else "auto")
     except KeyboardInterrupt:
-        raise UsageError("interrupted: training stopped, nothing was written") from None
+        raise Interrupted("interrupted: training stopped, nothing was written") from None
     epochs_run = len(history.epoch)
     if task == "regression":
         evaluation.fold_target_scaling(model, prep)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from axone.layers.base import Layer
 from axone.layers.core import Activation, Dense, Flatten, Identity
 from axone.layers.input_layer import Input, InputLayer
+from axone.layers.lambda_layer import Lambda
 from axone.layers.merge import (Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract,
                                 add, average, concatenate, maximum, minimum, multiply, subtract)
 from axone.layers.embedding import Embedding
@@ -19,7 +20,7 @@ _LAYER_CLASSES: dict[str, type[Layer]] = {
         Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum,
         Dropout, GaussianNoise, GaussianDropout, BatchNormalization,
         Identity, Normalization, Rescaling, Reshape,
-        Embedding, LayerNormalization, UnitNormalization,
+        Embedding, LayerNormalization, UnitNormalization, Lambda,
     )
 }
 
@@ -47,5 +48,5 @@ __all__ = ["Layer", "Input", "InputLayer", "Dense", "Flatten", "Activation",
            "concatenate", "add", "subtract", "multiply", "average", "maximum", "minimum",
            "Dropout", "GaussianNoise", "GaussianDropout", "BatchNormalization",
            "Identity", "Normalization", "Rescaling", "Reshape",
-           "Embedding", "LayerNormalization", "UnitNormalization",
+           "Embedding", "LayerNormalization", "UnitNormalization", "Lambda",
            "serialize", "deserialize", "register"]

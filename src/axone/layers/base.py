@@ -81,6 +81,24 @@ class Layer:
     _accepts_list_input = False
     #: True for layers that implement `keep_sgd_step` and `apply_sgd_step`.
     supports_sgd_step = False
+    #: True for user layers whose `call` is traced (set for each subclass).
+    _traced_call = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        defines_call = cls.call is not Layer.call
+        defines_forward = cls.forward is not Layer.forward
+        if defines_call and defines_forward and "call" in cls.__dict__ and not _is_model_class(cls):
+            owner = next(k for k in cls.__mro__ if "forward" in k.__dict__)
+            if owner.__module__.startswith("axone.") and "forward" not in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} overrides call() of the built-in layer {owner.__name__}, which "
+                    "computes with forward()/backward(): the override would be ignored. Subclass "
+                    "axone.layers.Layer instead and call a "
+                    f"{owner.__name__} sub-layer (or axone.ops) in call()."
+                )
+        cls._traced_call = defines_call and not defines_forward
+        cls._call_argument_names = None
 
     def __init__(self, name: str | None = None, trainable: bool = True, dtype: str | None = None,
                  input_shape=None, input_dim: int | None = None, batch_input_shape=None,
@@ -112,13 +130,31 @@ class Layer:
         self._build_input_shape = None
 
     # ------------------------------------------------------------------ weights
-    def add_weight(self, shape, initializer="glorot_uniform", name: str = "weight",
-                   trainable: bool = True, dtype: str | None = None) -> Variable:
-        """Create a weight of `shape` filled by `initializer` and track it."""
-        shape = standardize_shape(shape, "shape")
+    def add_weight(self, shape=None, initializer=None, name: str | None = None,
+                   trainable: bool = True, dtype: str | None = None, regularizer=None,
+                   constraint=None, autocast: bool = True, aggregation: str = "none") -> Variable:
+        """Create a weight of `shape` filled by `initializer` and track it.
+
+        Args:
+            shape: tuple of ints. Defaults to `()` (a scalar).
+            initializer: name, function or `Initializer`. Defaults to
+                `"glorot_uniform"` (`"zeros"` for integer dtypes), as in Keras.
+            name: short name (the path is `"<layer name>/<name>"`).
+            trainable: whether the optimizer updates it. Defaults to True.
+            dtype: defaults to the layer's dtype.
+            regularizer, constraint: stored on the variable
+                (`variable.regularizer`, `variable.constraint`).
+            autocast, aggregation: accepted for Keras compatibility.
+        """
+        shape = standardize_shape(() if shape is None else shape, "shape")
+        dtype = dtype or self.dtype
+        if initializer is None:
+            initializer = "glorot_uniform" if np.issubdtype(np.dtype(dtype), np.floating) else "zeros"
         init = initializers.get(initializer)
-        value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
-        variable = Variable(value, name=name, trainable=trainable, path=f"{self.name}/{name}")
+        name = name or "variable"
+        value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
+        variable = Variable(value, name=name, trainable=trainable, path=f"{self.name}/{name}",
+                            regularizer=regularizer, constraint=constraint)
         self._weights.append(variable)
         return variable
 
@@ -132,24 +168,57 @@ class Layer:
 
     @property
     def weights(self) -> list[Variable]:
-        """All weights, trainable first (as Keras orders them)."""
+        """All weights, trainable first (as Keras orders them), sub-layers' included."""
         return self.trainable_weights + self.non_trainable_weights
 
     @property
     def trainable_weights(self) -> list[Variable]:
         if not self.trainable:
             return []
-        return [w for w in self._weights if w.trainable]
+        own = [w for w in self._weights if w.trainable]
+        return unique_variables(own + [w for layer in self._tracked_layers() for w in layer.trainable_weights])
 
     @property
     def non_trainable_weights(self) -> list[Variable]:
-        if not self.trainable:
-            return list(self._weights)
-        return [w for w in self._weights if not w.trainable]
+        trainable = {id(w) for w in self.trainable_weights}
+        return [w for w in self.variables if id(w) not in trainable]
 
     @property
     def variables(self) -> list[Variable]:
-        return list(self._weights)
+        """Every weight of the layer and of its sub-layers, each once."""
+        return unique_variables(list(self._weights) + [w for layer in self._tracked_layers() for w in layer.variables])
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    def _tracked_layers(self) -> list["Layer"]:
+        """Sub-layers assigned as attributes (also inside lists, tuples and dicts), in order."""
+        found: list[Layer] = []
+        seen = {id(self)}
+
+        def visit(value) -> None:
+            if isinstance(value, Layer):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    found.append(value)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    visit(item)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    visit(item)
+
+        for name, value in self.__dict__.items():
+            if name not in _ENGINE_ATTRIBUTES:
+                visit(value)
+        return found
+
+    def _gradient_variables(self) -> list[Variable]:
+        """The variables whose `.grad` `backward` writes (a traced call: those its graph reads)."""
+        if self._traced_call:
+            from axone.layers import tracing
+            return tracing.traced_variables(self)
+        return self._weights
 
     def get_weights(self) -> list[np.ndarray]:
         """Return copies of the weights as NumPy arrays, in `weights` order."""
@@ -186,7 +255,7 @@ class Layer:
                 f"Layer {self.name!r} is not built yet, so its number of weights is "
                 "unknown. Call it on an input (or build it) first."
             )
-        return int(sum(w.size for w in self._weights))
+        return int(sum(w.size for w in self.variables))
 
     # ------------------------------------------------------------ the contract
     def build(self, input_shape) -> None:
@@ -196,13 +265,51 @@ class Layer:
         """Output shape for `input_shape`. Default: unchanged."""
         return input_shape
 
+    def call(self, inputs, *args, **kwargs):
+        """The layer's computation, written with layers and `axone.ops` (user layers).
+
+        A subclass that defines `call` (and not `forward`) is traced: `call`
+        runs once on symbolic inputs and the graph it records becomes the
+        layer's forward and backward pass (see `axone.layers.tracing`).
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement call() (or forward()).")
+
     def forward(self, inputs, training: bool = False):
         """Compute the output; cache in `self._cache` what `backward` needs."""
+        if self._traced_call:
+            from axone.layers import tracing
+            return tracing.composite_forward(self, inputs, training)
         raise NotImplementedError(f"{type(self).__name__} must implement forward().")
 
     def backward(self, grad_output):
         """Write weight gradients into `variable.grad`; return the input gradient."""
+        if self._traced_call:
+            from axone.layers import tracing
+            return tracing.composite_backward(self, grad_output)
         raise NotImplementedError(f"{type(self).__name__} must implement backward().")
+
+    def add_loss(self, loss) -> None:
+        """Add a term to the training loss (an activity penalty, a reconstruction error...).
+
+        Called in a traced `call` with a tensor computed there, the term (summed
+        to a scalar) becomes an output of the call's graph: training adds it to
+        the loss at every step and backpropagates it. Called with a number, it
+        is only reported in `losses`.
+        """
+        from axone.layers import tracing
+        if isinstance(loss, SymbolicTensor):
+            if not tracing.ADDED_LOSSES:
+                raise ValueError(f"Layer {self.name!r}: add_loss() of a symbolic tensor works inside "
+                                 "call(); outside it, add the term to the model's loss instead.")
+            tracing.ADDED_LOSSES[-1].append(loss)
+            return
+        self.__dict__.setdefault("_losses", []).append(float(np.asarray(loss)))
+
+    @property
+    def losses(self) -> list:
+        """The add_loss terms: this layer's (from its last call), then its sub-layers'."""
+        own = list(self.__dict__.get("_losses", [])) + list(self.__dict__.get("_step_losses", []))
+        return own + [loss for layer in self._tracked_layers() for loss in layer.losses]
 
     def apply_sgd_step(self, momentum: float = 0.0, velocities=None) -> None:
         """Add the pre-scaled SGD step kept by the last `backward` to the weights
@@ -228,26 +335,76 @@ class Layer:
             self.check_input_shape(input_shape)
 
     def __call__(self, inputs, training: bool | None = None, **kwargs):
+        if self._traced_call:
+            return self._call_traced(inputs, training, kwargs)
         if kwargs:
             raise TypeError(
                 f"Layer {self.name!r} was called with unexpected argument(s): "
                 f"{', '.join(sorted(kwargs))}."
             )
         if is_symbolic(inputs):
-            return self._call_symbolic(inputs)
+            return self._call_symbolic(inputs, training)
         if isinstance(inputs, (list, tuple)):
             arrays = [self._as_input_array(x) for x in inputs]
             self._maybe_build([x.shape for x in arrays])
-            return self.forward(arrays, training=bool(training))
-        array = self._as_input_array(inputs)
-        self._maybe_build(array.shape)
-        return self.forward(array, training=bool(training))
+            output = self.forward(arrays, training=bool(training))
+        else:
+            array = self._as_input_array(inputs)
+            self._maybe_build(array.shape)
+            output = self.forward(array, training=bool(training))
+        return _record_on_tapes(self, inputs, output, training)
+
+    @classmethod
+    def _call_arguments(cls) -> set[str]:
+        found = cls.__dict__.get("_call_argument_names")
+        if found is None:
+            from axone.layers import tracing
+            found = tracing.call_arguments(cls.call)
+            cls._call_argument_names = found
+        return found
+
+    def _call_traced(self, inputs, training, kwargs):
+        """`__call__` of a layer whose `call` is traced (see `axone.layers.tracing`)."""
+        from axone.layers import tracing
+        accepts = self._call_arguments()
+        unknown = [k for k in kwargs if k not in accepts and "**" not in accepts]
+        if kwargs.get("mask") is None:
+            kwargs.pop("mask", None)  # Keras passes mask=None to layers that ignore masks
+            unknown = [k for k in unknown if k != "mask"]
+        if unknown:
+            raise TypeError(f"Layer {self.name!r} was called with argument(s) its call() does not "
+                            f"take: {', '.join(sorted(unknown))}.")
+        leaves = tracing.flatten(inputs)
+        symbolic = [isinstance(leaf, SymbolicTensor) for leaf in leaves]
+        self.__dict__["_call_kwargs"] = kwargs
+        if isinstance(inputs, (list, tuple, dict)):
+            self._accepts_list_input = True
+        self.__dict__.setdefault("_input_template", inputs)
+        if any(symbolic):
+            if not all(symbolic):
+                raise TypeError(f"Layer {self.name!r} received a mix of symbolic tensors and arrays; "
+                                "pass only tensors returned by Input(...) or by layers.")
+            self._maybe_build(tracing.shapes_of(inputs))
+            flags = (False, True) if "training" in self._call_arguments() else (False,)
+            found = [tracing.get_trace(self, inputs, flag, kwargs) for flag in flags][0]
+            count = len(self._inbound_nodes)
+            outputs = [SymbolicTensor(t.shape, t.dtype, name=self.name if count == 0 else f"{self.name}_{count}")
+                       for t in tracing.flatten(found.outputs)]
+            node = Node(self, leaves, outputs, training=training)
+            self._inbound_nodes.append(node)
+            return tracing.pack_like(found.outputs, outputs)
+        arrays = tracing.as_input_arrays(inputs, self.dtype)
+        self._maybe_build(tracing.shapes_of(arrays))
+        output = self.forward(arrays, training=bool(training))
+        output = _record_on_tapes(self, inputs, output, training)
+        found = self._cache[0]
+        return output if found.single_output else tracing.pack_like(found.outputs, output)
 
     def _as_input_array(self, x):
         """An eager input as an array of the layer's dtype (Embedding keeps integer indices)."""
         return np.asarray(x, dtype=self.dtype)
 
-    def _call_symbolic(self, inputs):
+    def _call_symbolic(self, inputs, training: bool | None = None):
         if isinstance(inputs, (list, tuple)):
             tensors = list(inputs)
             if not all(isinstance(t, SymbolicTensor) for t in tensors):
@@ -263,7 +420,7 @@ class Layer:
         output_shape = tuple(self.compute_output_shape(input_shape))
         count = len(self._inbound_nodes)
         output = SymbolicTensor(output_shape, self.dtype, name=self.name if count == 0 else f"{self.name}_{count}")
-        node = Node(self, tensors, [output])
+        node = Node(self, tensors, [output], training=training)
         self._inbound_nodes.append(node)
         return output
 
@@ -305,3 +462,38 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+#: Attributes the engine sets on layers: never scanned for sub-layers.
+_ENGINE_ATTRIBUTES = frozenset({
+    "_inbound_nodes", "_cache", "_weights", "_traces", "_input_template", "_call_kwargs",
+    "_losses", "_step_losses", "_sgd_step", "_nodes_made", "_plan", "_train_plan", "_params", "_stack",
+    "_input_layer", "_node_caches", "inputs", "outputs",
+})
+
+
+def unique_variables(variables) -> list:
+    """The variables in order, each once (a layer shared by two nodes lists its weights once)."""
+    seen, result = set(), []
+    for variable in variables:
+        if id(variable) not in seen:
+            seen.add(id(variable))
+            result.append(variable)
+    return result
+
+
+def _is_model_class(cls) -> bool:
+    return any(k.__name__ == "Model" and k.__module__ == "axone.models.model" for k in cls.__mro__)
+
+
+def _record_on_tapes(layer, inputs, output, training):
+    """Record an eager layer call on the recording `GradientTape`s, if any; return the
+    output as the tapes follow it (arrays then become `TrackedArray`s)."""
+    from axone.layers.tracing import flatten, pack_like
+    from axone.ops.operation import TAPES, TrackedArray
+    if not TAPES:
+        return output
+    output = pack_like(output, [TrackedArray.wrap(leaf) for leaf in flatten(output)])
+    for tape in TAPES:
+        tape._record_layer(layer, inputs, output, bool(training))
+    return output

@@ -93,8 +93,9 @@ class Normalization(Layer):
 
     Weights (without `mean`/`variance` arguments), all non-trainable, in
     Keras's order: `mean` and `variance`, of the kept axes' shape, and
-    `count`, an int64 scalar that Keras keeps for old saved models (adapt
-    leaves it at 0, as Keras does). A layer for 8 features counts 17 params.
+    `count`, an int32 scalar (as on Keras 3's torch and JAX backends) kept
+    for old saved models (adapt leaves it at 0, as Keras does). A layer for
+    8 features counts 17 params.
 
     Backward: `grad_input = grad_output / max(sqrt(variance), epsilon)`
     (times, for `invert`); the statistics get no gradient.
@@ -148,7 +149,7 @@ class Normalization(Layer):
         if self.input_mean is None:
             self.adapt_mean = self.add_weight(stats_shape, "zeros", "mean", trainable=False)
             self.adapt_variance = self.add_weight(stats_shape, "ones", "variance", trainable=False)
-            self.count = self.add_weight((), "zeros", "count", trainable=False, dtype="int64")
+            self.count = self.add_weight((), "zeros", "count", trainable=False, dtype="int32")
             return
         # Align the given statistics with the kept axes from the right, then broadcast.
         expanded = [1] * ndim

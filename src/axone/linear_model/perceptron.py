@@ -22,6 +22,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from axone.linear_model._rosenblatt import train_neuron
+from axone.utils.validation import check_sample_weight
 
 _ACTIVATIONS = ("heaviside", "sign")
 # scikit-learn draws its seeds below the largest 32-bit signed int; so do we, to draw the same ones.
@@ -156,7 +157,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if n_classes < 2:
             raise ValueError(f"The number of classes has to be greater than one; got {n_classes} "
                              f"class ({self.classes_[0]!r}): a perceptron separates classes.")
-        sample_weight = self._sample_weight(sample_weight, X.shape[0])
+        sample_weight = check_sample_weight(sample_weight, X.shape[0])
         class_weights = compute_class_weight(self.class_weight, classes=self.classes_, y=y)
         n_neurons = 1 if n_classes == 2 else n_classes
         coef = np.zeros((n_neurons, X.shape[1]))
@@ -258,23 +259,6 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         if getattr(self, "coef_", None) is None:
             return None
         return self.coef_.copy(), self.intercept_.copy()
-
-    @staticmethod
-    def _sample_weight(sample_weight, n_samples: int) -> np.ndarray:
-        if sample_weight is None:
-            return np.ones(n_samples)
-        if isinstance(sample_weight, numbers.Number):
-            return np.full(n_samples, float(sample_weight))
-        weights = np.asarray(sample_weight, dtype=np.float64)
-        if weights.shape != (n_samples,):
-            raise ValueError(f"sample_weight must have shape ({n_samples},), one weight per sample. "
-                             f"Received: sample_weight of shape {weights.shape}.")
-        if not np.isfinite(weights).all() or (weights < 0).any():
-            raise ValueError("sample_weight must hold finite, non-negative numbers.")
-        if not weights.any():
-            raise ValueError("sample_weight is zero for every sample: nothing to learn from. "
-                             "At least one weight must be positive.")
-        return weights
 
     def _check_params(self) -> None:
         def fail(name, expected):

@@ -16,6 +16,8 @@ reduction.
 
 from __future__ import annotations
 
+import math
+
 from axone.backend import xp
 
 from axone import backend
@@ -142,8 +144,22 @@ class Loss:
         """Per-sample loss values."""
         raise NotImplementedError(f"{type(self).__name__} must implement call().")
 
+    def _traced_function(self):
+        """The function whose trace gives the gradient, or None when the loss has its own.
+
+        A subclass that defines only `call` (no `gradient`) is differentiated
+        through the `axone.ops` it is written with (see `axone.losses.traced`).
+        """
+        return self.call if type(self).gradient is Loss.gradient else None
+
     def gradient(self, y_true, y_pred) -> xp.ndarray:
         """d(sum of `call(y_true, y_pred)`) / d(y_pred), same shape as `y_pred`."""
+        function = self._traced_function()
+        if function is not None:
+            from axone.losses import traced
+            shape = xp.shape(y_pred)
+            y_true, y_pred = align(y_true, y_pred)
+            return traced.per_sample_and_gradient(self, function, y_true, y_pred)[1].reshape(shape)
         raise NotImplementedError(
             f"The loss {self.name!r} ({type(self).__name__}) has no gradient(): axone "
             "computes gradients analytically, so a custom Loss needs a gradient(y_true, "
@@ -194,6 +210,10 @@ class Loss:
         `call`, `reduce`, `gradient` and `reduction_scale`; losses override
         it with a shortcut for their usual case.
         """
+        function = self._traced_function()
+        if function is not None and not fused:
+            return self._traced_value_and_gradient(function, y_true, y_pred, sample_weight, scale,
+                                                   with_gradient)
         per_sample = self.call(y_true, y_pred)
         value = float(self.reduce(per_sample, sample_weight))
         if not with_gradient:
@@ -205,6 +225,23 @@ class Loss:
             factor = factor.reshape(factor.shape + (1,) * (grad.ndim - factor.ndim))
         grad = xp.multiply(grad, factor * scale, dtype=y_pred.dtype)
         return value, grad.reshape(y_pred.shape)
+
+    def _traced_value_and_gradient(self, function, y_true, y_pred, sample_weight, scale, with_gradient):
+        """`value_and_gradient` of a loss written with ops: one forward and one backward
+        pass of its traced plan, the backward seeded with the reduction's factor."""
+        from axone.losses import traced
+        shape = xp.shape(y_pred)
+        y_true, y_pred = align(y_true, y_pred)
+
+        def seed(values_shape):
+            factor = self.reduction_scale(values_shape, sample_weight)
+            if xp.ndim(factor):
+                return xp.asarray(factor, dtype=y_pred.dtype) * y_pred.dtype.type(scale)
+            return xp.full(values_shape, factor * scale, dtype=y_pred.dtype)
+
+        values, grad = traced.per_sample_and_gradient(self, function, y_true, y_pred, seed, with_gradient)
+        value = float(self.reduce(values, sample_weight))
+        return value, None if grad is None else grad.reshape(shape)
 
     def _row_factors(self, y_pred, sample_weight):
         """For a 2-D batch whose per-sample values are one per row: the factor
@@ -234,7 +271,7 @@ class Loss:
         """
         values_shape = tuple(values_shape)
         if sample_weight is None:
-            size = int(xp.prod(values_shape))
+            size = math.prod(values_shape)
             if self.reduction in ("sum", "none", None) or values_shape in ((), (0,)):
                 return 1.0
             return 1.0 / size
@@ -252,7 +289,18 @@ class Loss:
         return _sum_to_shape(scale, aligned.shape).reshape(values_shape)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        """The reduced loss, computed in `self.dtype` like Keras."""
+        """The reduced loss, computed in `self.dtype` like Keras.
+
+        On a symbolic tensor, or while a `GradientTape` records, the call is
+        one op (see `axone.losses.traced.LossCall`), so it can be differentiated.
+        """
+        from axone.ops.operation import TAPES, Operation
+        if TAPES or Operation.takes_graph_path(y_pred) or Operation.takes_graph_path(y_true):
+            from axone.losses.traced import LossCall
+            return LossCall(self, sample_weight)(y_true, y_pred)
+        return self._reduced_value(y_true, y_pred, sample_weight)
+
+    def _reduced_value(self, y_true, y_pred, sample_weight=None):
         y_pred = xp.asarray(y_pred, dtype=self.dtype)
         y_true = xp.asarray(y_true, dtype=self.dtype)
         return self.reduce(self.call(y_true, y_pred), sample_weight)
@@ -294,6 +342,11 @@ class LossFunctionWrapper(Loss):
     def call(self, y_true, y_pred):
         y_true, y_pred = align(y_true, y_pred)
         return xp.asarray(self.fn(y_true, y_pred, **self._fn_kwargs))
+
+    def _traced_function(self):
+        if self.gradient_fn is not None or type(self).gradient is not LossFunctionWrapper.gradient:
+            return None
+        return lambda y_true, y_pred: self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def gradient(self, y_true, y_pred):
         if self.gradient_fn is None:

@@ -14,8 +14,8 @@ from typing import Any
 from axone.backend import xp
 
 from axone import backend
-from axone.layers.base import Layer
-from axone.models.graph import Plan, plan_graph
+from axone.layers.base import Layer, unique_variables as _unique
+from axone.models.graph import Plan, plan_graph, run_backward, run_forward
 from axone.models.parameters import ParameterBuffer
 from axone.models.training import Trainer
 from axone.symbolic import SymbolicTensor
@@ -35,16 +35,6 @@ def _flatten_structure(value: Any, what: str) -> tuple[list, str, list | None]:
         f"Model {what} must be a tensor from Input(...)/a layer, or a list/dict of them. "
         f"Received: {value!r}"
     )
-
-
-def _unique(variables) -> list:
-    """The variables in order, each once (a layer shared by two nodes lists its weights once)."""
-    seen, result = set(), []
-    for variable in variables:
-        if id(variable) not in seen:
-            seen.add(id(variable))
-            result.append(variable)
-    return result
 
 
 class Model(Trainer, Layer):
@@ -68,14 +58,15 @@ class Model(Trainer, Layer):
             if type(self) is Model:
                 raise ValueError(
                     "Model needs inputs= and outputs= (the functional API), e.g. "
-                    "Model(inputs=Input(shape=(8,)), outputs=...). Subclassed models with "
-                    "a custom call() are not supported: axone needs each layer's "
-                    "analytic backward pass. Use Sequential or the functional API."
+                    "Model(inputs=Input(shape=(8,)), outputs=...), or a subclass that "
+                    "defines call() (the subclassing API)."
                 )
-        from axone.utils.naming import unique_name
-        Layer.__init__(self, name=name or unique_name(self._default_name), trainable=trainable, **kwargs)
+        from axone.utils.naming import to_snake_case, unique_name
+        default = to_snake_case(type(self).__name__) if self._subclassed else self._default_name
+        Layer.__init__(self, name=name or unique_name(default), trainable=trainable, **kwargs)
         Trainer.__init__(self)
         self._plan: Plan | None = None
+        self._train_plan: Plan | None = None  # a subclassed call traced with training=True, if it differs
         self._params: ParameterBuffer | None = None
         if inputs is not None and outputs is not None:
             self._init_graph(inputs, outputs)
@@ -95,7 +86,7 @@ class Model(Trainer, Layer):
         if self._input_kind == "dict":
             self.input_names = list(self._input_keys)
         self.built = True
-        self._shared = {id(layer) for layer in self._plan.layers if self._calls_in_plan(layer) > 1}
+        self._shared = self._plan.shared
         self._pack()
         self._on_graph_changed()
 
@@ -106,7 +97,7 @@ class Model(Trainer, Layer):
         variables = []
         seen = set()
         for layer in self._plan.layers:
-            for variable in layer._weights:
+            for variable in layer.variables:
                 if variable.trainable and id(variable) not in seen:
                     seen.add(id(variable))
                     variables.append(variable)
@@ -126,8 +117,27 @@ class Model(Trainer, Layer):
 
     @property
     def layers(self) -> list[Layer]:
-        """The model's layers in graph order (functional models include input layers)."""
+        """The model's layers in graph order (functional models include input layers;
+        a subclassed model lists the layers assigned to it, in assignment order)."""
+        if self._subclassed:
+            return Layer._tracked_layers(self)
         return list(self._plan.layers) if self._plan else []
+
+    @property
+    def _subclassed(self) -> bool:
+        """True for a subclass of Model that defines call() (the subclassing API)."""
+        return type(self).call is not Layer.call
+
+    def _tracked_layers(self) -> list[Layer]:
+        return self.layers
+
+    def _gradient_variables(self) -> list:
+        plans = [p for p in (self._plan, self._train_plan) if p is not None]
+        seen: dict[int, object] = {}
+        for plan in plans:
+            for variable in plan.variables:
+                seen.setdefault(id(variable), variable)
+        return list(seen.values())
 
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """Return a layer by `name` or by `index` into `layers`."""
@@ -167,15 +177,23 @@ class Model(Trainer, Layer):
         return _unique(v for layer in self.layers for v in layer.weights)
 
     @property
+    def variables(self):
+        return _unique(v for layer in self.layers for v in layer.variables)
+
+    @property
     def trainable_weights(self):
         if not self.trainable:
             return []
         return _unique(v for layer in self.layers for v in layer.trainable_weights)
 
+    trainable_variables = trainable_weights
+
     @property
     def non_trainable_weights(self):
         trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.weights if id(v) not in trainable]
+
+    non_trainable_variables = non_trainable_weights
 
     def count_params(self) -> int:
         self._require_built("count the parameters of")
@@ -192,65 +210,21 @@ class Model(Trainer, Layer):
     # ------------------------------------------------------- forward/backward
     def _forward(self, xs: list[xp.ndarray], training: bool) -> list[xp.ndarray]:
         """Run the plan on input arrays; return the output arrays."""
-        plan = self._plan
-        values: list[Any] = [None] * plan.n_slots
-        for slot, x in zip(plan.input_slots, xs):
-            values[slot] = x
-        shared = self._shared
-        caches = self._node_caches = [] if shared else None
-        for step in plan.steps:
-            layer = step.layer
-            x = [values[s] for s in step.input_slots] if step.list_input else values[step.input_slots[0]]
-            values[step.output_slot] = layer.forward(x, training)
-            if shared:
-                caches.append(layer._cache)
-        return [values[s] for s in plan.output_slots]
+        plan = self._last_plan = self._plan if not (training and self._train_plan) else self._train_plan
+        caches = self._node_caches = [] if plan.shared else None
+        return run_forward(plan, xs, training, caches)
 
-    def _backward(self, output_grads: list[xp.ndarray], sgd_step_layers: frozenset = frozenset()) -> None:
+    def _backward(self, output_grads: list[xp.ndarray], sgd_step_layers: frozenset = frozenset(),
+                  input_grads: bool = False):
         """Backpropagate gradients of the outputs; fill every `variable.grad`.
 
         The layers whose ids are in `sgd_step_layers` keep their pre-scaled
         SGD step instead, for `apply_sgd_step` (see `Layer.keep_sgd_step`).
+        Returns the gradients of the inputs when `input_grads` is True.
         """
-        plan = self._plan
-        grads: list[Any] = [None] * plan.n_slots
-        for slot, g in zip(plan.output_slots, output_grads):
-            grads[slot] = g if grads[slot] is None else grads[slot] + g
-        shared = self._shared
-        done: set[int] = set()  # layers whose weight gradients this pass already wrote
-        for index in range(len(plan.steps) - 1, -1, -1):
-            step = plan.steps[index]
-            layer = step.layer
-            grad = grads[step.output_slot]
-            if grad is None:  # this branch does not reach the loss
-                if id(layer) not in done:
-                    for variable in layer._weights:
-                        if variable.grad is not None:
-                            variable.grad[...] = 0.0
-                continue
-            saved = None
-            if id(layer) in shared:
-                # A layer called at several nodes: restore this node's cache, and
-                # add its weight gradients to those of the nodes already done.
-                layer._cache = self._node_caches[index]
-                if id(layer) in done:
-                    saved = [v.grad.copy() for v in layer._weights if v.grad is not None]
-            layer.input_grad_needed = step.input_grad_needed
-            layer.keep_sgd_step = id(layer) in sgd_step_layers
-            grad_in = layer.backward(grad)
-            if saved is not None:
-                for variable, previous in zip([v for v in layer._weights if v.grad is not None], saved):
-                    variable.grad += previous
-            done.add(id(layer))
-            if grad_in is None:
-                continue
-            if step.list_input:
-                for slot, g in zip(step.input_slots, grad_in):
-                    if g is not None:
-                        grads[slot] = g if grads[slot] is None else grads[slot] + g
-            else:
-                slot = step.input_slots[0]
-                grads[slot] = grad_in if grads[slot] is None else grads[slot] + grad_in
+        plan = getattr(self, "_last_plan", None) or self._plan
+        caches = self._node_caches if plan.shared else None
+        return run_backward(plan, output_grads, caches, sgd_step_layers, input_grads)
 
     def _regularization_loss(self) -> float:
         total = 0.0
@@ -258,7 +232,13 @@ class Model(Trainer, Layer):
             total += layer.regularization_loss()
         return total
 
+    def _added_loss(self) -> float:
+        """The sum of the add_loss terms of the last forward pass (0.0 without any)."""
+        return sum(float(term) for layer in self._loss_layers for term in layer.__dict__.get("_step_losses", ()))
+
     def _on_graph_changed(self) -> None:
+        from axone.layers.tracing import traced_loss_layers
+        self._loss_layers = traced_loss_layers(self._plan.layers)
         self._regularized_layers = [
             l for l in self.layers
             if getattr(l, "kernel_regularizer", None) is not None or getattr(l, "bias_regularizer", None) is not None
@@ -267,26 +247,63 @@ class Model(Trainer, Layer):
 
     # ----------------------------------------------------------- calling it
     def __call__(self, inputs, training: bool | None = None, **kwargs):
+        from axone.layers.base import _record_on_tapes
         from axone.symbolic import is_symbolic
-        if is_symbolic(inputs):
-            raise NotImplementedError(
-                "Calling a model on symbolic tensors (nesting models) is not supported yet; "
-                "build one functional model from the layers instead."
-            )
-        self._require_built("call")
-        self._ensure_packed()
+        kwargs.pop("mask", None)
+        if kwargs:
+            raise TypeError(f"Model {self.name!r} was called with unexpected argument(s): "
+                            f"{', '.join(sorted(kwargs))}.")
+        if is_symbolic(inputs) or (isinstance(inputs, dict) and is_symbolic(list(inputs.values()))):
+            from axone.models import nesting
+            return nesting.call_symbolic(self, inputs, training)
         xs = self._prepare_x(inputs)
-        outputs = self._forward(xs, bool(training))
-        return self._format_outputs([o.copy() for o in outputs])
+        self._ensure_packed()
+        outputs = self.forward(xs if len(xs) > 1 else xs[0], bool(training))
+        outputs = outputs if isinstance(outputs, list) else [outputs]
+        result = self._format_outputs([o.copy() for o in outputs])
+        return _record_on_tapes(self, inputs, result, training)
+
+    def build(self, input_shape=None) -> None:
+        """Build a subclassed model for inputs of `input_shape` (batch axis included),
+        e.g. `(None, 8)`, or a list/dict of shapes for several inputs."""
+        if not self._subclassed:
+            return
+        if input_shape is None:
+            raise ValueError(f"build() of model {self.name!r} needs input_shape, e.g. model.build((None, 8)).")
+        from axone.models import nesting
+        nesting.build_subclassed(self, nesting.specs_from_shapes(input_shape))
+
+    def _build_from_data(self, x) -> None:
+        if self._plan is None and self._subclassed:
+            from axone.models import nesting
+            nesting.build_subclassed(self, nesting.specs_from_data(x))
+
+    # ------------------------------------------------ as a step of another graph
+    def forward(self, inputs, training: bool = False):
+        """Run the model as one step of an outer graph (a nested model); cache for backward."""
+        from axone.models import nesting
+        return nesting.forward(self, inputs, training)
+
+    def backward(self, grad_output):
+        from axone.models import nesting
+        return nesting.backward(self, grad_output)
 
     # ---------------------------------------------------------------- config
     def get_config(self) -> dict:
+        """The functional graph's config; a subclassed model's own `get_config` should return
+        its constructor arguments (this default gives only `name`, `trainable` and `dtype`, as in Keras)."""
         from axone.models import serialization
+        if self._subclassed:  # its __init__ arguments, as Keras keeps them: name, trainable, dtype
+            return Layer.get_config(self)
+        # (functional_config refuses axone.ops called between layers: they have no config yet)
         return serialization.functional_config(self)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        """A functional model from its graph config, or a subclass from its constructor arguments."""
         from axone.models import serialization
+        if cls.call is not Layer.call:  # a subclassed model: built again on its first call
+            return cls(**config)
         return serialization.functional_from_config(config, custom_objects)
 
     def to_json(self, **kwargs) -> str:

@@ -60,6 +60,9 @@ class Sequential(Model):
                 )
             if not self._stack and self._input_layer is None and layer._input_shape_arg is not None:
                 self._input_layer = InputLayer(batch_shape=layer._input_shape_arg)
+            elif not self._stack and self._input_layer is None and _single_input_shape(layer):
+                # A built model as first layer gives its input shape, as in Keras.
+                self._input_layer = InputLayer(batch_shape=(None,) + _single_input_shape(layer)[1:])
             self._stack.append(layer)
         if rebuild:
             self._rebuild()
@@ -138,3 +141,9 @@ class Sequential(Model):
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Sequential":
         from axone.models import serialization
         return serialization.sequential_from_config(config, custom_objects)
+
+
+def _single_input_shape(layer):
+    """The input shape of a built model with one input (None for anything else)."""
+    inputs = getattr(layer, "inputs", None) if isinstance(layer, Model) and layer._plan is not None else None
+    return tuple(inputs[0].shape) if inputs and len(inputs) == 1 else None

@@ -114,7 +114,8 @@ def _layout(model):
     plain chain (no "Connected to" column), and the ids of its graph's nodes."""
     from axone.models.sequential import Sequential
 
-    if isinstance(model, Sequential) or model._plan is None:
+    # A subclassed model is shown as a plain list of its layers, as Keras does.
+    if isinstance(model, Sequential) or model._plan is None or getattr(model, "_subclassed", False):
         return model.layers, True, None
     nodes_by_depth = model._plan.nodes_by_depth
     model_nodes = {id(node) for nodes in nodes_by_depth.values() for node in nodes}

@@ -18,6 +18,7 @@ import numpy as np
 
 from axone import backend, optimizers
 from axone.callbacks import CallbackList, History, ProgbarLogger
+from axone.layers import tracing
 from axone.metrics import Mean
 from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
@@ -181,21 +182,21 @@ class Trainer:
 
     def _update_plan(self) -> "_UpdatePlan":
         """Which slices of the parameter buffer a training step updates, and who updates them."""
-        frozen = set()
-        if not self.trainable:
-            frozen = {id(v) for v in self._params.variables}
-        for layer in self.layers:
-            if not layer.trainable:
-                frozen.update(id(v) for v in layer._weights)
+        # Frozen: what `trainable_weights` leaves out (a frozen layer, a frozen
+        # nested model, or a layer inside one).
+        trainable_ids = {id(v) for v in self.trainable_weights}
+        frozen = {id(v) for v in self._params.variables if id(v) not in trainable_ids}
         trainable = [id(v) not in frozen for v in self._params.variables]
         # Layers that can apply a pre-scaled SGD step to their own weights:
         # trainable, called once (a shared layer sums the gradients of its
-        # calls first), and with their weights in this model's buffer.
+        # calls first), whose weights no other step also writes (a tied weight read
+        # by ops), and with their weights in this model's buffer.
+        multi_written = self._plan.multi_written
         stepping = [
             layer for layer in self._plan.layers
-            if layer.supports_sgd_step and id(layer) not in self._shared
+            if layer.supports_sgd_step and id(layer) not in self._shared and self._train_plan is None
             and layer._weights and all(id(v) not in frozen and v.owner is self._params
-                                       for v in layer._weights)
+                                       and id(v) not in multi_written for v in layer._weights)
         ]
         covered = {id(v) for layer in stepping for v in layer._weights}
         rest = [flag and id(v) not in covered for flag, v in zip(trainable, self._params.variables)]
@@ -229,6 +230,9 @@ class Trainer:
             ys, outputs, sws, grad_scale=1.0 if prescale is None else prescale)
         if self._regularized_layers:
             loss += self._regularization_loss()
+        if self._loss_layers:  # add_loss terms: in the loss, their gradient scaled as the loss's
+            loss += self._added_loss()
+            tracing.LOSS_GRADIENT_SCALE[0] = 1.0 if prescale is None else prescale
         if prescale is not None and plan.ranges:
             self._backward(grads, plan.stepping_ids)
             momentum = self.optimizer.prescaled_momentum()
@@ -245,6 +249,7 @@ class Trainer:
             if plan.ranges:
                 self.optimizer.apply(self._params.values, self._params.grads, plan.ranges,
                                      self._params.offsets)
+        tracing.LOSS_GRADIENT_SCALE[0] = 1.0
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 
@@ -253,6 +258,8 @@ class Trainer:
         loss, per_output, _ = self._compiled_loss.compute(ys, outputs, sws, with_grads=False)
         if self._regularized_layers:
             loss += self._regularization_loss()
+        if self._loss_layers:
+            loss += self._added_loss()
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 

@@ -276,8 +276,16 @@ class Optimizer:
         return self._decay_cache[1]
 
     # ------------------------------------------------------------------ step
-    def apply(self, values: xp.ndarray, grads: xp.ndarray, ranges=None, offsets=None) -> None:
+    def apply_gradients(self, grads_and_vars) -> None:
+        """One step from `(gradient, variable)` pairs (a training loop of one's own)."""
+        pairs = list(grads_and_vars)
+        apply_to_variables(self, [g for g, _ in pairs], [v for _, v in pairs])
+
+    def apply(self, values, grads=None, ranges=None, offsets=None) -> None:
         """One update of `values` from `grads` (flat arrays), over `ranges`.
+
+        Keras's form `apply(grads, trainable_variables)` (lists of gradients
+        and `Variable`s) is `apply_gradients(zip(grads, trainable_variables))`.
 
         Args:
             values, grads: the model's flat parameter and gradient buffers.
@@ -287,6 +295,9 @@ class Optimizer:
             offsets: start of each weight in the buffer (plus the end), for
                 the per-weight `clipnorm`; without it each range is one weight.
         """
+        if not isinstance(values, xp.ndarray):  # Keras's apply(grads, trainable_variables)
+            apply_to_variables(self, list(values), list(grads if grads is not None else []))
+            return
         if self._size != values.size:
             self.build(values.size, values.dtype)  # raises if built for another size
         if ranges is None:
@@ -445,3 +456,34 @@ def _weight_spans(ranges, offsets) -> list[tuple[int, int]]:
         bounds = [start, *offsets[(offsets > start) & (offsets < stop)].tolist(), stop]
         spans.extend(zip(bounds[:-1], bounds[1:]))
     return spans
+
+
+def apply_to_variables(optimizer: Optimizer, grads: list, variables: list) -> None:
+    """One step of `optimizer` on `variables` from `grads` (arrays; None: not updated).
+
+    The variables' own parameter buffer (the model's) is stepped over the
+    variables' spans only; variables outside any buffer are packed into one
+    the optimizer keeps, so its state persists from step to step.
+    """
+    from axone.models.parameters import ParameterBuffer
+
+    if variables and len(grads) != len(variables):
+        raise ValueError(f"Received {len(grads)} gradients for {len(variables)} variables.")
+    pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
+    if not pairs:
+        raise ValueError("No gradients provided for any variable. Check that the loss depends on "
+                         "them (tape.gradient returns None for a variable the loss does not use).")
+    for _, variable in pairs:
+        if not hasattr(variable, "owner") or variable.grad is None:
+            raise ValueError(f"Only trainable axone.Variables can be updated. Received: {variable!r}")
+    buffer = pairs[0][1].owner
+    if buffer is None or not all(v.owner is buffer for _, v in pairs) or not buffer.owns_all():
+        buffer = ParameterBuffer([v for _, v in pairs], pairs[0][1].dtype)
+    if not optimizer.built:
+        optimizer.build(buffer.size, buffer.values.dtype, buffer.variables)
+    given = {id(v) for _, v in pairs}
+    buffer.grads[...] = 0
+    for grad, variable in pairs:
+        variable.grad[...] = xp.asarray(grad, dtype=variable.dtype).reshape(variable.shape)
+    ranges = buffer.trainable_ranges([id(v) in given for v in buffer.variables])
+    optimizer.apply(buffer.values, buffer.grads, ranges, buffer.offsets)

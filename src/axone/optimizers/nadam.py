@@ -62,13 +62,16 @@ class Nadam(Optimizer):
         xp.multiply(grad, 1 - self.beta_1, out=work)
         m *= self.beta_1
         m += work
-        grad *= (1 - mu_t) / (1 - prod)
-        xp.multiply(m, mu_next / (1 - prod * mu_next), out=work)
-        grad += work  # grad is now m_hat
-        xp.divide(v, 1 - dtype(self.beta_2) ** t, out=work)
-        xp.sqrt(work, out=work)
-        work += self.epsilon
-        grad *= lr
+        # lr * m_hat / (sqrt(v / c**2) + eps) with c = sqrt(1 - beta_2**t) is
+        # (lr * c) * m_hat / (sqrt(v) + eps * c): the scalars take the bias
+        # correction and the learning rate, which saves two passes.
+        correction = xp.sqrt(1 - dtype(self.beta_2) ** t)
+        scale = lr * correction
+        grad *= scale * (1 - mu_t) / (1 - prod)
+        xp.multiply(m, scale * mu_next / (1 - prod * mu_next), out=work)
+        grad += work  # grad is now lr * c * m_hat
+        xp.sqrt(v, out=work)
+        work += self.epsilon * correction
         grad /= work
         value -= grad
 

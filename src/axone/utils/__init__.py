@@ -6,6 +6,7 @@ import numpy as np
 
 from axone.backend import clear_session
 from axone.utils.dataset import PyDataset, Sequence
+from axone.utils.model_visualization import plot_model
 from axone.utils.progbar import Progbar
 from axone.utils.random import set_random_seed
 
@@ -34,4 +35,5 @@ def to_categorical(x, num_classes: int | None = None) -> np.ndarray:
     return result
 
 
-__all__ = ["clear_session", "set_random_seed", "to_categorical", "Progbar", "PyDataset", "Sequence"]
+__all__ = ["clear_session", "set_random_seed", "to_categorical", "Progbar", "PyDataset", "Sequence",
+           "plot_model"]

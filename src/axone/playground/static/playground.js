@@ -6,6 +6,7 @@
 const page = {
   options: null,  // the server's choices and limits (GET /api/options)
   config: null,  // its defaults, then the user's changes
+  accepted: null,  // the last configuration the server took
   id: null, setup: null, state: null, source: null, pending: null,
 };
 
@@ -29,11 +30,13 @@ async function rebuild() {
       : await api("POST", "/api/sessions", page.config);
     page.id = answer.id;
     page.setup = answer.setup;
+    page.accepted = structuredClone(page.config);
     showError(null);
     render(answer.state);
     listen();
-  } catch (error) {
+  } catch (error) {  // refused: the page goes back to the network that still runs
     showError(error.message);
+    if (page.accepted) { page.config = structuredClone(page.accepted); syncControls(); }
   }
 }
 
