@@ -227,7 +227,13 @@ class Model(Trainer, Layer):
         caches = self._node_caches if plan.shared else None
         return run_backward(plan, output_grads, caches, sgd_step_layers, input_grads)
 
+    def _added_loss(self) -> float:
+        """The sum of the add_loss terms of the last forward pass (0.0 without any)."""
+        return sum(float(term) for layer in self._loss_layers for term in layer.__dict__.get("_step_losses", ()))
+
     def _on_graph_changed(self) -> None:
+        from axone.layers.tracing import traced_loss_layers
+        self._loss_layers = traced_loss_layers(self._plan.layers)
         self._penalties = Penalties(self.layers)
         self._after_graph_change()
 
@@ -276,22 +282,17 @@ class Model(Trainer, Layer):
 
     # ---------------------------------------------------------------- config
     def get_config(self) -> dict:
+        """The functional graph's config; a subclassed model's own `get_config` should return
+        its constructor arguments (this default gives only `name`, `trainable` and `dtype`, as in Keras)."""
         from axone.models import serialization
-        from axone.ops.operation import Operation
         if self._subclassed:  # its __init__ arguments, as Keras keeps them: name, trainable, dtype
             return Layer.get_config(self)
-        ops_used = sorted({step.layer.name for step in (self._plan.steps if self._plan else [])
-                           if isinstance(step.layer, Operation)})
-        if ops_used:
-            raise NotImplementedError(
-                f"Model {self.name!r} has axone.ops between its layers ({', '.join(ops_used)}), which "
-                "its config cannot describe yet. Put them in a custom Layer (with get_config) and "
-                "pass that class in custom_objects when loading."
-            )
+        # (functional_config refuses axone.ops called between layers: they have no config yet)
         return serialization.functional_config(self)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        """A functional model from its graph config, or a subclass from its constructor arguments."""
         from axone.models import serialization
         if cls.call is not Layer.call:  # a subclassed model: built again on its first call
             return cls(**config)

@@ -18,6 +18,7 @@ import numpy as np
 
 from axone import backend, optimizers
 from axone.callbacks import CallbackList, History, ProgbarLogger
+from axone.layers import tracing
 from axone.metrics import Mean
 from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
@@ -232,6 +233,9 @@ class Trainer:
             ys, outputs, sws, grad_scale=1.0 if prescale is None else prescale)
         if penalties:
             loss += penalties.loss(trainable_ids)
+        if self._loss_layers:  # add_loss terms: in the loss, their gradient scaled as the loss's
+            loss += self._added_loss()
+            tracing.LOSS_GRADIENT_SCALE[0] = 1.0 if prescale is None else prescale
         if prescale is not None and plan.ranges:
             self._backward(grads, plan.stepping_ids)
             momentum = self.optimizer.prescaled_momentum()
@@ -252,6 +256,7 @@ class Trainer:
                                      self._params.offsets)
         if penalties.constrained:
             penalties.apply_constraints(trainable_ids)
+        tracing.LOSS_GRADIENT_SCALE[0] = 1.0
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 
@@ -263,6 +268,8 @@ class Trainer:
         loss, per_output, _ = self._compiled_loss.compute(ys, outputs, sws, with_grads=False)
         if self._penalties:
             loss += self._penalties.loss(self._trainable_ids())
+        if self._loss_layers:
+            loss += self._added_loss()
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 
