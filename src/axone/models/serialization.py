@@ -48,7 +48,20 @@ def _tensor_config(model, tensor) -> dict:
                        "keras_history": _history(model, tensor)}}
 
 
+def _check_only_layers(model) -> None:
+    """Operations called between layers (`ops.exp(dense(x))`) have no config in axone yet: refuse."""
+    from axone.layers.base import Layer
+    found = sorted({getattr(step.layer, "name", type(step.layer).__name__)
+                    for step in model._plan.steps if not isinstance(step.layer, Layer)})
+    if found:
+        raise NotImplementedError(
+            f"Model {model.name!r} has axone.ops between its layers ({', '.join(found)}), which its "
+            "config cannot describe yet. Put them in a Lambda layer (of a named function, passed in "
+            "custom_objects when loading) or a custom Layer with get_config().")
+
+
 def functional_config(model) -> dict:
+    _check_only_layers(model)
     layer_configs = []
     for layer in model._plan.layers:
         entry = _layer_entry(layer)
