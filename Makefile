@@ -14,7 +14,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 BENCH_ARGS ?=
 # The benchmark scripts, in the order `make bench` runs them (see benchmarks/README.md).
-BENCH_SCRIPTS ?= bench_mnist bench_batch bench_predict bench_housing bench_import bench_scaling bench_memory bench_phases bench_optimizers
+BENCH_SCRIPTS ?= bench_mnist bench_batch bench_predict bench_housing bench_import bench_scaling bench_memory bench_phases bench_optimizers bench_gridsearch
 # An interpreter of your own for the scripts (and every framework's worker, unless
 # BENCH_ARGS names others with --python FRAMEWORK=PATH); then nothing is installed.
 BENCH_PYTHON ?=
@@ -63,7 +63,7 @@ test: $(VENV)/.test
 $(BENCH_VENV)/.installed: pyproject.toml | check-python
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) -e . tensorflow keras scikit-learn pyinstrument
+	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) -e ".[sklearn]" tensorflow keras scikit-learn scikeras pyinstrument
 	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
 	touch $@
 

@@ -11,10 +11,12 @@ Every function takes a `seed`, as in Keras 3:
   * `None` (default): a fresh seed from NumPy's global state, so that
     `axone.utils.set_random_seed(s)` makes a whole run repeatable.
 
-The functions compute on NumPy arrays, at once. Shapes must be concrete:
-a symbolic tensor's shape (with `None` for the batch) raises an error,
-since a value drawn once while a model is being built would be the same
-noise at every step; use the `Dropout` / `GaussianNoise` layers there.
+On NumPy arrays they draw at once. Inside a model (a traced `call`, or
+the functional API) they record a graph step that draws anew at every
+run: `dropout(x, ...)` on a symbolic `x`, and `normal(ops.shape(x), ...)`
+(likewise `uniform`, `truncated_normal`) with the shape of a symbolic `x`.
+A shape fixed while a `call` is traced would bake one draw into the model,
+the same noise at every step: that raises an error naming the fix.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from axone import backend
+from axone.ops.operation import TAPES, Operation, tracing
 
 
 class SeedGenerator:
@@ -96,30 +99,63 @@ def _draw_dtype(dtype: np.dtype):
     return np.float64 if dtype == np.float64 else np.float32  # what NumPy's Generator draws natively
 
 
-def normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=None, seed=None) -> np.ndarray:
+class _Draw(Operation):
+    """Random values drawn anew at every run, in the shape of its input (which gets no gradient)."""
+
+    differentiable = False
+
+    def __init__(self, name: str, draw, seed):
+        super().__init__(name=name)
+        self._draw, self._seed = draw, seed
+
+    def compute(self, like):
+        like = np.asarray(like)
+        return self._draw(_generator(self._seed), like.shape, like.dtype)
+
+
+def _sample(name: str, shape, dtype, draw, seed):
+    """`draw(generator, shape, dtype)` now, or as a graph step for the shape of a symbolic tensor."""
+    source = getattr(shape, "tensor", None)
+    if source is not None:
+        return _Draw(name, lambda generator, like_shape, _: draw(generator, like_shape, dtype), seed)(source)
+    if tracing():
+        raise ValueError(
+            f"random.{name}(shape={tuple(shape)}) inside a traced call() would draw once and give the same "
+            f"values at every step. Pass the shape of an input tensor, e.g. random.{name}(ops.shape(x), ...), "
+            "so that it draws anew at each run."
+        )
+    return draw(_generator(seed), _shape(shape), dtype)
+
+
+def normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=None, seed=None):
     """Values from a normal distribution of `mean` and `stddev` (dtype defaults to floatx)."""
-    dtype = _float_dtype(dtype, "normal")
-    values = _generator(seed).standard_normal(_shape(shape), dtype=_draw_dtype(dtype))
-    return (values * stddev + mean).astype(dtype, copy=False)
+    def draw(generator, size, dtype):
+        values = generator.standard_normal(size, dtype=_draw_dtype(dtype))
+        return (values * stddev + mean).astype(dtype, copy=False)
+
+    return _sample("normal", shape, _float_dtype(dtype, "normal"), draw, seed)
 
 
-def uniform(shape, minval: float = 0.0, maxval: float = 1.0, dtype=None, seed=None) -> np.ndarray:
+def uniform(shape, minval: float = 0.0, maxval: float = 1.0, dtype=None, seed=None):
     """Values from a uniform distribution on `[minval, maxval)`."""
-    dtype = _float_dtype(dtype, "uniform")
-    values = _generator(seed).random(_shape(shape), dtype=_draw_dtype(dtype))
-    return (values * (maxval - minval) + minval).astype(dtype, copy=False)
+    def draw(generator, size, dtype):
+        values = generator.random(size, dtype=_draw_dtype(dtype))
+        return (values * (maxval - minval) + minval).astype(dtype, copy=False)
+
+    return _sample("uniform", shape, _float_dtype(dtype, "uniform"), draw, seed)
 
 
-def truncated_normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=None, seed=None) -> np.ndarray:
+def truncated_normal(shape, mean: float = 0.0, stddev: float = 1.0, dtype=None, seed=None):
     """Normal values, those more than two `stddev` away from `mean` drawn again."""
-    dtype = _float_dtype(dtype, "truncated_normal")
-    generator = _generator(seed)
-    values = generator.standard_normal(_shape(shape))
-    outside = np.abs(values) > 2.0
-    while outside.any():
-        values[outside] = generator.standard_normal(int(outside.sum()))
+    def draw(generator, size, dtype):
+        values = generator.standard_normal(size)
         outside = np.abs(values) > 2.0
-    return (values * stddev + mean).astype(dtype)
+        while outside.any():
+            values[outside] = generator.standard_normal(int(outside.sum()))
+            outside = np.abs(values) > 2.0
+        return (values * stddev + mean).astype(dtype)
+
+    return _sample("truncated_normal", shape, _float_dtype(dtype, "truncated_normal"), draw, seed)
 
 
 def randint(shape, minval: int, maxval: int, dtype="int32", seed=None) -> np.ndarray:
@@ -143,24 +179,33 @@ def categorical(logits, num_samples: int, dtype="int32", seed=None) -> np.ndarra
     return ids.astype(dtype)
 
 
-def dropout(inputs, rate: float, noise_shape=None, seed=None) -> np.ndarray:
+def dropout(inputs, rate: float, noise_shape=None, seed=None):
     """Zero each entry with probability `rate`, scale the others by `1 / (1 - rate)`.
 
     `noise_shape` broadcasts one mask over some axes (`None` entries take the
-    input's size), as in the `Dropout` layer.
+    input's size), as in the `Dropout` layer. On a symbolic tensor (or while
+    a `GradientTape` records) the mask is a graph step drawn at every run,
+    and the gradient flows through the kept entries.
     """
-    x = np.asarray(inputs)
     if isinstance(rate, bool) or not isinstance(rate, (int, float, np.number)) or not 0 <= rate < 1:
         raise ValueError(f"Invalid value received for argument `rate`. Expected a float value between 0 and 1 "
                          f"(1 excluded). Received: rate={rate!r}")
+
+    def mask(generator, size, dtype):
+        dtype = dtype if np.issubdtype(dtype, np.floating) else np.dtype(backend.floatx())
+        if noise_shape is not None:
+            size = tuple(d if n is None else int(n) for n, d in zip(noise_shape, size))
+        keep = generator.random(size) >= rate
+        return keep.astype(dtype) / dtype.type(1.0 - rate)
+
+    if Operation.takes_graph_path(inputs) or TAPES:
+        from axone import ops
+
+        return ops.multiply(inputs, _Draw("dropout", mask, seed)(inputs))
+    x = np.asarray(inputs)
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(backend.floatx())
-    if noise_shape is None:
-        shape = x.shape
-    else:
-        shape = tuple(size if n is None else int(n) for n, size in zip(noise_shape, x.shape))
-    keep = _generator(seed).random(shape) >= rate
-    return np.where(keep, x / x.dtype.type(1.0 - rate), x.dtype.type(0.0))
+    return x * mask(_generator(seed), x.shape, x.dtype)
 
 
 def shuffle(x, axis: int = 0, seed=None) -> np.ndarray:

@@ -43,7 +43,7 @@ def test_text_labels_reach_logistic_regression_accuracy(tumors_run, tumors_csv):
     assert "task: classification (the target is text (2 labels))" in result.out
     report = json.loads((out / "report.json").read_text())
     frame = pd.read_csv(tumors_csv)
-    train, val, test = split_rows(len(frame), 0.2, 0.2, 42)  # the command's defaults
+    train, val, test = split_rows(len(frame), 0.2, 0.2, 42, frame["label"])  # the defaults
     x, labels = frame[["size", "p53_concentration"]].to_numpy(), frame["label"].to_numpy()
     fit_rows = np.concatenate([train, val])
     logistic = make_pipeline(StandardScaler(), LogisticRegression()).fit(x[fit_rows], labels[fit_rows])
@@ -140,3 +140,81 @@ def test_data_mistakes_are_one_line(tmp_path):
     tiny = tmp_path / "tiny.csv"
     pd.DataFrame({"x": [1, 2, 3], "y": [1.5, 2.5, 0.5]}).to_csv(tiny, index=False)
     assert_usage_error(axone("train", tiny, "--target", "y"), "3 rows are too few")
+
+
+def test_ctrl_c_stops_cleanly_and_writes_nothing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    big = tmp_path / "big.csv"
+    frame = pd.concat([pd.read_csv(path) for path in [_houses(tmp_path)]] * 20, ignore_index=True)
+    frame.to_csv(big, index=False)
+    out = tmp_path / "run"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "axone", "train", big, "--target", "price", "--epochs", "1000",
+         "--patience", "1000", "--out", out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "PYTHONUNBUFFERED": "1", "MPLBACKEND": "Agg"})
+    for line in process.stdout:  # wait until training runs
+        if "Epoch 2/1000" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "axone train: interrupted: training stopped, nothing was written"
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def _houses(tmp_path):
+    from cli_helpers import houses_frame
+    path = tmp_path / "houses.csv"
+    houses_frame().to_csv(path, index=False)
+    return path
+
+
+def test_tsv_semicolons_and_parquet(tmp_path):
+    from cli_helpers import houses_frame
+    frame = houses_frame(n=200)
+    frame.to_csv(tmp_path / "h.tsv", sep="\t", index=False)
+    frame.to_csv(tmp_path / "h.csv", sep=";", index=False)
+    for name in ("h.tsv", "h.csv"):
+        result = axone("train", tmp_path / name, "--target", "price", "--epochs", "2", "-q",
+                       "--out", tmp_path / f"run-{name}")
+        assert result.status == 0, result.err
+        report = json.loads((tmp_path / f"run-{name}" / "report.json").read_text())
+        assert report["features"] == ["size", "nb_room", "city"]
+    try:
+        frame.to_parquet(tmp_path / "h.parquet")
+    except ImportError:  # no pyarrow: the command says what is missing, in one line
+        (tmp_path / "h.parquet").write_bytes(b"PAR1")
+        assert_usage_error(axone("train", tmp_path / "h.parquet", "--target", "price"),
+                           "cannot read", "h.parquet", "pyarrow")
+        return
+    result = axone("train", tmp_path / "h.parquet", "--target", "price", "--epochs", "2", "-q",
+                   "--out", tmp_path / "run-pq")
+    assert result.status == 0, result.err
+
+
+def test_classes_are_split_in_proportion_and_a_rare_one_stays_in_training():
+    from axone.cli.train import split_rows
+    labels = np.array(["a"] * 80 + ["b"] * 18 + ["c"] * 2)
+    train, val, test = split_rows(100, 0.2, 0.25, 0, labels)
+    assert sorted(np.concatenate([train, val, test]).tolist()) == list(range(100))
+    for rows, share in ((test, 0.2), (val, 0.8 * 0.25)):
+        assert abs((labels[rows] == "a").sum() - 80 * share) <= 1
+        assert abs((labels[rows] == "b").sum() - 18 * share) <= 1
+    assert "c" in set(labels[train])  # two rows: neither split takes the last one
+    assert split_rows(100, 0.2, 0.25, 0, labels)[0].tolist() == train.tolist()  # seeded
+
+
+def test_a_class_with_one_row_still_trains(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60)})
+    frame["label"] = np.where(frame["x"] > 0, "up", "down")
+    frame.loc[0, "label"] = "odd"
+    path = tmp_path / "rare.csv"
+    frame.to_csv(path, index=False)
+    result = axone("train", path, "--target", "label", "--epochs", "2", "-q", "--out", tmp_path / "r")
+    assert result.status == 0, result.err
+    assert json.loads((tmp_path / "r" / "preprocessing.json").read_text())["classes"] == ["down", "odd", "up"]

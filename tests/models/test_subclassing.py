@@ -152,3 +152,22 @@ def test_a_subclassed_call_that_branches_on_a_value_raises():
 def test_plain_model_without_inputs_explains_both_apis():
     with pytest.raises(ValueError, match="subclass that defines call"):
         keras.Model()
+
+
+def test_a_subclassed_model_config_recreates_it():
+    model = ResidualRegressor(1, name="regressor")
+    model.build((None, 8))
+    with pytest.raises(TypeError):  # its own __init__ argument is not in the base config
+        ResidualRegressor.from_config(model.get_config())
+
+    class Plain(keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    plain = Plain(name="plain")
+    again = Plain.from_config(plain.get_config())
+    assert type(again) is Plain and again.name == "plain" and not again.built

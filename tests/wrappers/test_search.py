@@ -1,39 +1,28 @@
 """The wrappers in scikit-learn's model selection: searches (in parallel too), pipelines, ensembles."""
 
-import time
-
 import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
-from sklearn.datasets import load_iris, make_regression  # noqa: E402
+from sklearn.datasets import load_iris  # noqa: E402
 from sklearn.ensemble import VotingClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import GridSearchCV, RandomizedSearchCV, cross_val_score  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from axone.wrappers import KerasRegressor  # noqa: E402
-from builders import course_build_model, small_classifier  # noqa: E402
+from builders import assert_same_search, course_search, small_classifier  # noqa: E402
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
-X_REG, Y_REG = make_regression(n_samples=120, n_features=8, noise=5.0, random_state=0)
-Y_REG = Y_REG / Y_REG.std()
-GRID = {"model__n_hidden": [1, 2], "model__n_neurons": [8, 16], "model__lr": [1e-3, 1e-2]}
-
-
-def course_search(n_jobs):
-    reg = KerasRegressor(course_build_model, epochs=3, verbose=0, random_state=0)
-    return GridSearchCV(reg, GRID, cv=2, n_jobs=n_jobs).fit(StandardScaler().fit_transform(X_REG), Y_REG)
 
 
 def test_grid_search_in_two_processes_equals_one():
-    serial = course_search(1)
-    parallel = course_search(2)
-    assert serial.best_params_ == parallel.best_params_
-    for key in ("mean_test_score", "split0_test_score", "split1_test_score"):
-        assert np.array_equal(serial.cv_results_[key], parallel.cv_results_[key])
-    assert np.array_equal(serial.predict(X_REG[:5]), parallel.predict(X_REG[:5]))
+    serial, X = course_search(1)
+    parallel, _ = course_search(2)
+    assert_same_search(serial, parallel)
+    assert np.array_equal(serial.predict(X), parallel.predict(X))
+    other, _ = course_search(1, seed=1)
+    assert not np.array_equal(serial.cv_results_["mean_test_score"], other.cv_results_["mean_test_score"])
 
 
 def test_randomized_search_on_all_cores():

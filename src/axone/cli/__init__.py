@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from axone.cli.common import UsageError
+from axone.cli.common import Interrupted, UsageError
 
 COMMANDS = ("train", "predict", "summary", "datasets", "demo", "playground")
 
@@ -50,9 +50,12 @@ def main(argv=None) -> int:
         return 2
     try:
         args.run(args)
+    except Interrupted as error:
+        print(f"axone {args.command}: {error}", file=sys.stderr)
+        return error.status
     except UsageError as error:
         print(f"axone {args.command}: error: {error}", file=sys.stderr)
-        return 2
+        return error.status
     except KeyboardInterrupt:
         print(f"axone {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -14,7 +14,15 @@ PREPROCESSING = "preprocessing.json"
 
 
 class UsageError(Exception):
-    """A mistake of the user's: `main` prints its message on one line and exits with status 2."""
+    """A mistake of the user's: `main` prints its message on one line and exits with `status`."""
+
+    status = 2
+
+
+class Interrupted(UsageError):
+    """Ctrl-C: the command stopped cleanly (exit status 130, the shell's for SIGINT)."""
+
+    status = 130
 
 
 def command(subparsers, name: str, example: str, **kwargs):
@@ -61,7 +69,9 @@ def read_table(path):
             if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
                 frame = pd.read_csv(path, sep=";")
     except ImportError as error:  # pyarrow, openpyxl, ... missing
-        raise UsageError(f"cannot read {path}: {error}") from None
+        first = str(error).strip().splitlines()[0]
+        raise UsageError(f"cannot read {path}: {first} (pandas reads Parquet with pyarrow, "
+                         "Excel with openpyxl)") from None
     except (ValueError, OSError, UnicodeDecodeError, csv.Error, pd.errors.ParserError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise UsageError(f"cannot read {path} as a table: {first}") from None

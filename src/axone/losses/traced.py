@@ -20,7 +20,7 @@ from axone.ops.operation import Operation
 
 def _plan_for(loss, function, y_true, y_pred):
     traces = loss.__dict__.setdefault("_traces", {})
-    key = (y_true.shape[1:], str(y_true.dtype), y_pred.shape[1:], str(y_pred.dtype))
+    key = (y_true.shape[1:], y_true.dtype, y_pred.shape[1:], y_pred.dtype)
     found = traces.get(key)
     if found is None:
         def pair(inputs):
@@ -37,12 +37,12 @@ def per_sample_and_gradient(loss, function, y_true, y_pred, seed_scale=None, wit
     """`(values, grad)`: the function's values and the gradient of `sum(seed * values)`
     with respect to `y_pred`, where `seed_scale(values_shape)` gives the seed (ones by default)."""
     plan = _plan_for(loss, function, y_true, y_pred)
-    caches: list = []
-    values = run_forward(plan, [y_true, y_pred], True, caches)[0]
+    # No caches to keep: each op of the trace is one step of it (no step repeats).
+    values = run_forward(plan, [y_true, y_pred], True)[0]
     if not with_gradient:
         return values, None
     seed = np.ones_like(values) if seed_scale is None else seed_scale(np.shape(values))
-    grads = run_backward(plan, [np.asarray(seed, dtype=values.dtype)], caches, input_grads=True)
+    grads = run_backward(plan, [np.asarray(seed, dtype=values.dtype)], input_grads=True)
     grad = grads[1]
     return values, np.zeros_like(y_pred) if grad is None else grad
 

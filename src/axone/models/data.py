@@ -26,11 +26,27 @@ def _to_array(value: Any, what: str) -> np.ndarray:
     except Exception as error:  # ragged lists and the like
         raise TypeError(f"Could not convert {what} to an array: {error}") from None
     if array.dtype == object:
-        raise TypeError(
-            f"{what} has dtype object (mixed or ragged values); expected numbers, e.g. "
-            "a float array of shape (n_samples, n_features)."
-        )
+        array = _numbers_from_objects(array, what)
     return array
+
+
+def _numbers_from_objects(array: np.ndarray, what: str) -> np.ndarray:
+    """An object array holding only real numbers (a pandas object column) as numbers:
+    int64 if all are integers or bools, else float64. Anything else raises a TypeError."""
+    values = array.ravel()
+    if all(isinstance(v, (int, np.integer, bool, np.bool_)) for v in values):
+        return array.astype(np.int64)
+    if all(isinstance(v, (int, float, np.integer, np.floating, bool, np.bool_)) for v in values):
+        return array.astype(np.float64)
+    raise TypeError(
+        f"{what} has dtype object (mixed or ragged values); expected numbers, e.g. "
+        "a float array of shape (n_samples, n_features)."
+    )
+
+
+def _require_real_numbers(array: np.ndarray, what: str) -> None:
+    if array.dtype != bool and (not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array)):
+        raise TypeError(f"{what} has dtype {array.dtype}; expected real numbers (int, float or bool).")
 
 
 def to_list(value: Any, names: Sequence[str], what: str) -> list:
@@ -114,8 +130,7 @@ def checked_inputs(x: Any, input_names: Sequence[str], input_shapes: Sequence[tu
         if array.ndim == len(shape) - 1 and len(shape) == 2 and shape[1] == 1:
             array = array.reshape(-1, 1)  # a 1-D feature vector for a 1-feature input
         check_input_shape(array.shape, shape, name)
-        if not np.issubdtype(array.dtype, np.number) and array.dtype != bool:
-            raise TypeError(f"Input {name!r} has dtype {array.dtype}; expected numbers.")
+        _require_real_numbers(array, f"Input {name!r}")
         arrays.append(array)
     return arrays
 
@@ -181,8 +196,7 @@ def checked_targets(y: Any, output_names: Sequence[str]) -> list[np.ndarray]:
     arrays = []
     for name, value in zip(output_names, to_list(y, output_names, "output y")):
         array = _to_array(value, f"target {name!r}")
-        if not np.issubdtype(array.dtype, np.number) and array.dtype != bool:
-            raise TypeError(f"Target {name!r} has dtype {array.dtype}; expected numbers.")
+        _require_real_numbers(array, f"Target {name!r}")
         arrays.append(array)
     return arrays
 

@@ -17,6 +17,7 @@ from axone import backend
 from axone.layers.base import Layer, unique_variables as _unique
 from axone.models.graph import Plan, plan_graph, run_backward, run_forward
 from axone.models.parameters import ParameterBuffer
+from axone.models.penalties import Penalties
 from axone.models.training import Trainer
 from axone.symbolic import SymbolicTensor
 
@@ -226,17 +227,14 @@ class Model(Trainer, Layer):
         caches = self._node_caches if plan.shared else None
         return run_backward(plan, output_grads, caches, sgd_step_layers, input_grads)
 
-    def _regularization_loss(self) -> float:
-        total = 0.0
-        for layer in self._regularized_layers:
-            total += layer.regularization_loss()
-        return total
+    def _added_loss(self) -> float:
+        """The sum of the add_loss terms of the last forward pass (0.0 without any)."""
+        return sum(float(term) for layer in self._loss_layers for term in layer.__dict__.get("_step_losses", ()))
 
     def _on_graph_changed(self) -> None:
-        self._regularized_layers = [
-            l for l in self.layers
-            if getattr(l, "kernel_regularizer", None) is not None or getattr(l, "bias_regularizer", None) is not None
-        ]
+        from axone.layers.tracing import traced_loss_layers
+        self._loss_layers = traced_loss_layers(self._plan.layers)
+        self._penalties = Penalties(self.layers)
         self._after_graph_change()
 
     # ----------------------------------------------------------- calling it
@@ -284,12 +282,20 @@ class Model(Trainer, Layer):
 
     # ---------------------------------------------------------------- config
     def get_config(self) -> dict:
+        """The functional graph's config; a subclassed model's own `get_config` should return
+        its constructor arguments (this default gives only `name`, `trainable` and `dtype`, as in Keras)."""
         from axone.models import serialization
+        if self._subclassed:  # its __init__ arguments, as Keras keeps them: name, trainable, dtype
+            return Layer.get_config(self)
+        # (functional_config refuses axone.ops called between layers: they have no config yet)
         return serialization.functional_config(self)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        """A functional model from its graph config, or a subclass from its constructor arguments."""
         from axone.models import serialization
+        if cls.call is not Layer.call:  # a subclassed model: built again on its first call
+            return cls(**config)
         return serialization.functional_from_config(config, custom_objects)
 
     def to_json(self, **kwargs) -> str:

@@ -65,6 +65,11 @@ def build_subclassed(model, example) -> None:
     what = f"The call() of model {model.name!r} ({type(model).__name__})"
     kwargs = {"training": None} if takes_training else {}
     found = tracing.trace(model.call, example, prefix=model.name, what=what, **kwargs)
+    if found.n_losses:
+        raise NotImplementedError(
+            f"Model {model.name!r}: add_loss() in a Model's own call() is not supported yet; call "
+            "it in the call() of a custom Layer used by the model (the model then trains on it)."
+        )
     if takes_training:
         # `if training:` in call: trace the training branch too, and keep it only if
         # it records another graph (the nodes of an identical one are forgotten).

@@ -55,9 +55,23 @@ def stop_gradient(x):
     return _Identity("stop_gradient", differentiable=False)(x)
 
 
+class ShapeOf(tuple):
+    """The shape of a symbolic tensor, which remembers that tensor (`.tensor`).
+
+    A plain tuple everywhere, except that `axone.random` functions given it
+    draw at every run of the graph, in the tensor's actual shape.
+    """
+
+    tensor = None
+
+
 def shape(x) -> tuple:
     """The shape as a tuple; the unknown batch axis of a symbolic tensor is None."""
-    if isinstance(x, (SymbolicTensor, Variable)):
+    if isinstance(x, SymbolicTensor):
+        result = ShapeOf(x.shape)
+        result.tensor = x
+        return result
+    if isinstance(x, Variable):
         return tuple(x.shape)
     return tuple(np.shape(x))
 

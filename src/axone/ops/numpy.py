@@ -276,12 +276,19 @@ class _Sum(_Reduce):
 
 class _Mean(_Reduce):
     def compute(self, x):
-        return np.mean(_float(as_array(x)), axis=self.axis, keepdims=self.keepdims)
+        x = _float(as_array(x))
+        if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
+            # What np.mean computes (a sum, then a division by the count), without its overhead.
+            total = np.add.reduce(x, axis=self.axis, keepdims=self.keepdims)
+            return np.true_divide(total, x.size // builtins.max(1, np.size(total)))
+        return np.mean(x, axis=self.axis, keepdims=self.keepdims)
 
     def vjp(self, grad, args, out, needed):
         x = as_array(args[0])
         count = builtins.max(1, x.size // builtins.max(1, np.size(out)))
-        return [np.array(np.broadcast_to(self._back(grad, x) / out.dtype.type(count), x.shape))]
+        grad = self._back(grad, x) / np.asarray(out).dtype.type(count)
+        # A read-only broadcast view: backward passes never write into their incoming gradient.
+        return [grad if grad.shape == x.shape else np.broadcast_to(grad, x.shape)]
 
 
 class _Extreme(_Reduce):

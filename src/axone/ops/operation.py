@@ -151,6 +151,8 @@ class Operation:
         return output
 
     def _fill(self, arrays) -> list:
+        if len(arrays) == len(self._template):  # no constants among the arguments
+            return arrays
         args = list(self._template)
         for position, array in zip(self._positions, arrays):
             args[position] = array
@@ -190,10 +192,12 @@ class Operation:
         if not self.input_grad_needed:
             return None
         args, out = self._cache
-        needed = [False] * len(args)
-        for position in self._positions:
-            needed[position] = True
-        grads = self.vjp(grad_output, args, out, needed) if self.differentiable else [None] * len(args)
+        if not self.differentiable:
+            return [None] * len(self._positions)
+        needed = self.__dict__.get("_needed")
+        if needed is None:  # which arguments are graph inputs: fixed once the node is recorded
+            needed = self._needed = [i in self._positions for i in range(len(args))]
+        grads = self.vjp(grad_output, args, out, needed)
         return [grads[position] for position in self._positions]
 
     def __repr__(self) -> str:

@@ -208,13 +208,15 @@ def _object_config(obj) -> dict:
     try:
         inner = obj.get_config()
     except NotImplementedError as error:
+        if kind_of(obj) == "models" and not getattr(obj, "_subclassed", False):
+            raise  # a graph axone cannot describe: nothing useful could be saved
         warnings.warn(
             f"{cls.__name__} {getattr(obj, 'name', '')!r} has no get_config() ({error}); its "
             "weights are saved, but the file cannot recreate it: define get_config() "
             "(and from_config()) to make it loadable.", UserWarning, stacklevel=3)
         inner = None
     else:
-        _warn_if_config_is_incomplete(obj)
+        _warn_if_config_is_incomplete(obj, inner)
     config = {"module": module, "class_name": class_name,
               "config": serialize_keras_object(inner), "registered_name": registered_name}
     build_config = _build_config(obj)
@@ -237,7 +239,10 @@ def _build_config(obj) -> dict | None:
         layer = obj._input_layer
         return {"input_shape": list(layer.batch_shape)} if layer is not None else None
     if isinstance(obj, Model):
-        return None
+        if not obj._subclassed or obj._plan is None:
+            return None  # a functional model's config holds its inputs
+        shapes = [list(t.shape) for t in obj.inputs]
+        return {"input_shape": shapes[0] if len(shapes) == 1 else shapes}
     if isinstance(obj, Layer) and obj.built and obj._build_input_shape is not None:
         return {"input_shape": obj._build_input_shape}
     return None
@@ -267,7 +272,10 @@ def _apply_build_config(instance, build_config) -> None:
     if isinstance(instance, Sequential):
         if instance._plan is None:
             instance.build(shape)
-    elif not isinstance(instance, Model):
+    elif isinstance(instance, Model):
+        if instance._subclassed and instance._plan is None:
+            instance.build(shape)
+    else:
         instance._maybe_build(shape)
 
 
@@ -281,21 +289,22 @@ def _as_shape(value):
     return tuple(value)
 
 
-def _warn_if_config_is_incomplete(obj) -> None:
-    """A custom class whose required `__init__` arguments its inherited get_config misses."""
+def _warn_if_config_is_incomplete(obj, config) -> None:
+    """A custom class whose config lacks required `__init__` arguments (no get_config of its own)."""
     cls = type(obj)
-    if cls.__module__.startswith("axone.") or "get_config" in vars(cls):
+    if cls.__module__.startswith("axone.") or "get_config" in vars(cls) or not isinstance(config, dict):
         return
     try:
         parameters = inspect.signature(cls.__init__).parameters.values()
     except (TypeError, ValueError):
         return
-    required = [p.name for p in parameters
-                if p.name != "self" and p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
-    if required:
+    missing = [p.name for p in parameters
+               if p.name != "self" and p.default is p.empty and p.name not in config
+               and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if missing:
         warnings.warn(
             f"{cls.__name__} does not define get_config(), so its constructor argument(s) "
-            f"{', '.join(required)} are not saved: the weights are saved, but loading the "
+            f"{', '.join(missing)} are not saved: the weights are saved, but loading the "
             f"file needs a get_config() returning them.", UserWarning, stacklevel=4)
 
 
@@ -411,23 +420,60 @@ def _special(class_name, inner, safe_mode):
                 "The config holds a Python lambda (code): refused, since loading it would run "
                 "code from the file. If you trust the file, pass safe_mode=False to the "
                 "loading function.")
+        if not isinstance(inner, dict):
+            raise SerializationError("A __lambda__ entry must hold a dict.")
         with _SafeMode(False):
-            return load_function(inner["value"])
+            if "value" in inner:  # serialize_keras_object's form
+                return load_function(inner["value"])
+            return load_function(inner.get("code"), inner.get("defaults"), inner.get("closure"))
     if class_name in ("__typespec__", "__tensor__"):
         raise SerializationError(f"Config entries of class {class_name!r} are not supported by axone.")
     return _NOT_SPECIAL
 
 
-def load_function(code: str):
+def load_function(code, defaults=None, closure=None):
     """A function from its marshalled bytecode (Keras's `func_dump`): only with safe_mode=False."""
     if in_safe_mode():  # a second guard: never unmarshal code in safe mode
         raise SerializationError("Refusing to load Python bytecode in safe mode.")
     import marshal
     import types
-    if isinstance(code, (list, tuple)):
-        code = code[0]
+    if isinstance(code, (list, tuple)):  # Keras's (code, defaults, closure) triple
+        code, defaults, closure = (list(code) + [None, None])[:3]
+    if not isinstance(code, str):
+        raise SerializationError("A __lambda__ entry must hold its code as a base64 string.")
     raw = base64.decodebytes(code.encode("ascii"))
-    return types.FunctionType(marshal.loads(raw), globals())
+    cells = None if closure is None else tuple(types.CellType(v) for v in closure)
+    return types.FunctionType(marshal.loads(raw), _lambda_globals(), None,
+                              tuple(defaults) if defaults is not None else None, cells)
+
+
+def _lambda_globals() -> dict:
+    """What a loaded lambda can name: NumPy and axone (also as `keras` and `ops`)."""
+    import builtins
+    import axone
+    from axone import ops
+    return {"__builtins__": builtins, "np": np, "numpy": np, "axone": axone, "keras": axone, "ops": ops}
+
+
+def serialize_function(fn) -> dict:
+    """A function in a layer's config (a `Lambda`'s): by name, or a lambda's bytecode as Keras writes it.
+
+    A lambda can only be loaded again with `safe_mode=False`, which says so.
+    """
+    import marshal
+    if getattr(fn, "__name__", None) != "<lambda>":
+        return serialize_keras_object(fn)
+    warnings.warn(
+        "Saving a Python lambda: the file holds its bytecode, which loading refuses unless the "
+        "caller passes safe_mode=False. Prefer a named function (def), registered with "
+        "@axone.saving.register_keras_serializable() or passed in custom_objects.",
+        UserWarning, stacklevel=3)
+    closure = None
+    if fn.__closure__:
+        closure = [serialize_keras_object(cell.cell_contents) for cell in fn.__closure__]
+    return {"class_name": "__lambda__", "config": {
+        "code": base64.encodebytes(marshal.dumps(fn.__code__)).decode("ascii"),
+        "defaults": serialize_keras_object(fn.__defaults__), "closure": closure}}
 
 
 def _parameters(fn) -> set[str]:
@@ -492,8 +538,13 @@ def _resolve_function(config, custom, kind):
             found = custom.get(key) or object_registration.get_registered_object(key)
             if found is not None:
                 return found
-    module_kind = _kind_from_module(config.get("module")) or kind or "activations"
-    if module_kind == "activations" or config.get("module") == "builtins":
+    module = config.get("module")
+    module_kind = _kind_from_module(module)
+    if module_kind is None and module not in (None, "builtins"):
+        # A function of some other module (the user's own): never a built-in of the same name.
+        raise missing_class_error(name, registered_name, module, "function")
+    module_kind = module_kind or kind or "activations"
+    if module_kind == "activations" or module == "builtins":
         from axone import activations
         if name in activations._REGISTRY:
             return activations._REGISTRY[name]
