@@ -571,13 +571,17 @@ class Trainer:
         for step, (xb, _, _) in enumerate(data.epoch(restart=True)):
             callback_list.on_predict_batch_begin(step)
             size = len(xb[0])
+            batch_outputs = []
             for i, out in enumerate(self._forward(xb, training=False)):
                 if total is not None:
                     results[i][done:done + size] = out
+                    batch_outputs.append(results[i][done:done + size])
                 else:
                     parts[i].append(out.copy())  # the forward pass reuses its output buffers
+                    batch_outputs.append(parts[i][-1])
             done += size
-            callback_list.on_predict_batch_end(step, None)
+            # As in Keras: the batch's predictions (views of the result, not copies).
+            callback_list.on_predict_batch_end(step, {"outputs": self._format_outputs(batch_outputs)})
         source.on_epoch_end()
         callback_list.on_predict_end()
         if total is None:
