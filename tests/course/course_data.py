@@ -54,8 +54,8 @@ def synthetic_mnist(n: int, seed: int = 0):
 def fetch_california_housing():
     """The 8 features and target of California housing, as scikit-learn's loader gives them.
 
-    Read from `$AXONE_DATASETS/california_housing/cal_housing.csv` when present,
-    else generated with the same columns and plausible ranges.
+    Derived from `$AXONE_DATASETS/california_housing/cal_housing.csv` when
+    present (as the datasets README says), else the copy embedded in axone.
     """
     root = datasets_dir()
     csv = root / "california_housing" / "cal_housing.csv" if root else None
@@ -65,16 +65,7 @@ def fetch_california_housing():
         data = np.column_stack([income, age, rooms / households, bedrooms / households,
                                 population, population / households, lat, lon])
         return SimpleNamespace(data=data, target=value / 100_000.0)
-    rng = np.random.default_rng(0)
-    n = 4000
-    income = rng.gamma(4.0, 1.0, n)
-    age = rng.integers(1, 52, n).astype(float)
-    rooms = rng.normal(5.4, 1.2, n)
-    bedrooms = rng.normal(1.1, 0.2, n)
-    population = rng.gamma(2.0, 700.0, n)
-    occupancy = rng.normal(3.0, 0.7, n)
-    lat = rng.uniform(32.5, 42.0, n)
-    lon = rng.uniform(-124.3, -114.3, n)
-    target = np.clip(0.4 * income + 0.01 * age - 0.05 * (lat - 34) + rng.normal(0, 0.3, n), 0.15, 5.0)
-    data = np.column_stack([income, age, rooms, bedrooms, population, occupancy, lat, lon])
-    return SimpleNamespace(data=data, target=target)
+    from axone.datasets import fetch_california_housing as embedded
+
+    housing = embedded()
+    return SimpleNamespace(data=housing.data, target=housing.target)

@@ -90,6 +90,11 @@ def test_mnist_classification_section(mnist_download, capsys, monkeypatch):
 
 
 def test_regression_section():
+    # The course splits the data and draws the weights from NumPy's global state
+    # without a seed, and plain SGD at 0.01 on housing can blow up on some draws
+    # (AveOccup's outliers stay large after scaling): seed it, so this test does
+    # not depend on the tests run before it.
+    axone.utils.set_random_seed(0)
     nb = Notebook()
     nb.run("import_keras")
     nb.run("housing_preprocessing")
