@@ -75,6 +75,16 @@ def build_subclassed(model, example) -> None:
             _forget_nodes(train.plan)
             model._train_plan = train.plan
     model._init_graph(found.inputs, found.outputs)
+    model._traced_input_shape = shapes_of(example)  # saved as the model's build_config
+
+
+def shapes_of(example):
+    """The shapes (batch axis `None`) of `build`'s stand-ins or symbolic inputs, as JSON-able lists."""
+    if isinstance(example, dict):
+        return {key: shapes_of(value) for key, value in example.items()}
+    if isinstance(example, (list, tuple)):
+        return [shapes_of(value) for value in example]
+    return [None] + [int(d) if d is not None else None for d in example.shape[1:]]
 
 
 def _same_steps(a, b) -> bool:

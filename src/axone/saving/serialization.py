@@ -236,8 +236,9 @@ def _build_config(obj) -> dict | None:
     if isinstance(obj, Sequential):
         layer = obj._input_layer
         return {"input_shape": list(layer.batch_shape)} if layer is not None else None
-    if isinstance(obj, Model):
-        return None
+    if isinstance(obj, Model):  # a subclassed model: the inputs it was traced on, to trace it again
+        shape = getattr(obj, "_traced_input_shape", None) if obj._subclassed else None
+        return {"input_shape": shape} if shape is not None else None
     if isinstance(obj, Layer) and obj.built and obj._build_input_shape is not None:
         return {"input_shape": obj._build_input_shape}
     return None
@@ -264,7 +265,7 @@ def _apply_build_config(instance, build_config) -> None:
     if shape is None or not isinstance(instance, Layer) or instance.built and not isinstance(instance, Model):
         return
     shape = _as_shape(shape)
-    if isinstance(instance, Sequential):
+    if isinstance(instance, Sequential) or isinstance(instance, Model) and instance._subclassed:
         if instance._plan is None:
             instance.build(shape)
     elif not isinstance(instance, Model):
@@ -273,8 +274,10 @@ def _apply_build_config(instance, build_config) -> None:
 
 def _as_shape(value):
     """JSON lists back to shape tuples: `[null, 8]` -> `(None, 8)`; a list of shapes stays a list."""
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple)) for v in value):
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple, dict)) for v in value):
         return [_as_shape(v) for v in value]
+    if isinstance(value, dict) and value:
+        return {key: _as_shape(v) for key, v in value.items()}
     if not isinstance(value, (list, tuple)) or not all(v is None or isinstance(v, int) and not isinstance(v, bool)
                                                        for v in value):
         raise SerializationError(f"build_config holds an invalid shape {value!r}.")
