@@ -4,8 +4,9 @@ The notebook is ageron/handson-ml3, 10_neural_nets_with_keras.ipynb ("Hands-On M
 Learning", 3rd edition). One test per section, named after it; each runs the section's code as
 the book writes it, on smaller data and fewer epochs, and checks what a reader sees in the
 notebook's outputs (names, shapes, keys, files). Left out: the scikit-learn-only cells (Perceptron,
-MLPRegressor), `model.export` and `TFSMLayer` (TensorFlow's SavedModel), `tf.summary`, Keras Tuner
-and the TensorBoard server.
+MLPRegressor), `model.export` and `TFSMLayer` (TensorFlow's SavedModel), `tf.summary`, the
+TensorBoard server and Keras Tuner itself (its `build_model(hp)` and `HyperModel.fit` run here with
+fixed hyperparameters).
 
 Fashion-MNIST and MNIST come from `keras.datasets.<name>.load_data()` reading a stand-in `.npz`
 of the real shapes (written to a temporary `AXONE_DATASETS`); California housing is the copy
@@ -95,6 +96,7 @@ def test_creating_the_model_using_the_sequential_api(workdir, capsys):
     assert X_train.shape == (1000, 28, 28) and X_train.dtype == np.uint8
     X_train, X_valid, X_test = X_train / 255., X_valid / 255., X_test / 255.
 
+    tf.keras.backend.clear_session()  # the notebook's kernel starts with fresh name counters
     tf.random.set_seed(42)
     model = tf.keras.Sequential()
     model.add(tf.keras.layers.InputLayer(input_shape=[28, 28]))
@@ -446,6 +448,81 @@ def test_using_tensorboard_for_visualization(housing, workdir):
     for subdir in ("train", "validation"):
         events = list((run_logdir / subdir).glob("events.out.tfevents.*"))
         assert len(events) == 1 and events[0].stat().st_size > 0, subdir
+
+
+class FixedHyperParameters:
+    """Keras Tuner's `hp` with every value chosen in advance (the tuner itself needs TensorFlow)."""
+
+    def __init__(self, **values):
+        self.values = values
+
+    def Int(self, name, min_value, max_value, default=None):
+        assert min_value <= self.values[name] <= max_value
+        return self.values[name]
+
+    def Float(self, name, min_value, max_value, sampling=None):
+        assert min_value <= self.values[name] <= max_value
+        return self.values[name]
+
+    def Choice(self, name, values):
+        assert self.values[name] in values
+        return self.values[name]
+
+    def Boolean(self, name):
+        return self.values[name]
+
+
+def build_model(hp):
+    n_hidden = hp.Int("n_hidden", min_value=0, max_value=8, default=2)
+    n_neurons = hp.Int("n_neurons", min_value=16, max_value=256)
+    learning_rate = hp.Float("learning_rate", min_value=1e-4, max_value=1e-2,
+                             sampling="log")
+    optimizer = hp.Choice("optimizer", values=["sgd", "adam"])
+    if optimizer == "sgd":
+        optimizer = tf.keras.optimizers.SGD(learning_rate=learning_rate)
+    else:
+        optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate)
+
+    model = tf.keras.Sequential()
+    model.add(tf.keras.layers.Flatten())
+    for _ in range(n_hidden):
+        model.add(tf.keras.layers.Dense(n_neurons, activation="relu"))
+    model.add(tf.keras.layers.Dense(10, activation="softmax"))
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=optimizer,
+                  metrics=["accuracy"])
+    return model
+
+
+def hypermodel_fit(hp, model, X, y, **kwargs):
+    """`MyClassificationHyperModel.fit`: an optional Normalization layer applied to the data first."""
+    if hp.Boolean("normalize"):
+        norm_layer = tf.keras.layers.Normalization()
+        norm_layer.adapt(X)
+        X = norm_layer(X)
+    return model.fit(X, y, **kwargs)
+
+
+def test_fine_tuning_neural_network_hyperparameters(workdir):
+    X_train, y_train, X_valid, y_valid, X_test, y_test = load_fashion_mnist()
+    tf.keras.backend.clear_session()
+    tf.random.set_seed(42)
+    trials = [FixedHyperParameters(n_hidden=0, n_neurons=16, learning_rate=1e-2, optimizer="sgd",
+                                   normalize=True),
+              FixedHyperParameters(n_hidden=2, n_neurons=64, learning_rate=1e-3, optimizer="adam",
+                                   normalize=False)]
+    early_stopping_cb = tf.keras.callbacks.EarlyStopping(patience=2)
+    for hp in trials:
+        model = build_model(hp)  # no input shape: built by the first batch
+        history = hypermodel_fit(hp, model, X_train, y_train, epochs=2, verbose=0,
+                                 validation_data=(X_valid, y_valid), callbacks=[early_stopping_cb])
+        assert list(history.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+        assert [type(layer).__name__ for layer in model.layers] == (
+            ["Flatten"] + ["Dense"] * (hp.values["n_hidden"] + 1))
+    assert model.count_params() == 784 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10
+    # The best model, trained again on the full training set, then tested.
+    model.fit(X_train, y_train, epochs=1, verbose=0)
+    test_loss, test_accuracy = model.evaluate(X_test, y_test, verbose=0)
+    assert test_accuracy > 0.5
 
 
 class ExponentialLearningRate(tf.keras.callbacks.Callback):
