@@ -255,3 +255,10 @@ def test_add_loss_in_a_traced_call_is_trained_on():
 def test_add_loss_of_a_symbolic_tensor_outside_call_raises():
     with pytest.raises(ValueError, match="inside call"):
         keras.layers.Dense(1).add_loss(keras.Input(shape=(1,)))
+
+
+def test_compute_output_shape_of_a_traced_layer_is_what_call_computes():
+    layer = MyDense(7)
+    assert layer.compute_output_shape((None, 3)) == (None, 7)
+    assert layer.built and layer.kernel.shape == (3, 7)
+    assert keras.layers.Lambda(lambda x: ops.sum(x, axis=-1)).compute_output_shape((None, 4, 2)) == (None, 4)

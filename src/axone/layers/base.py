@@ -262,7 +262,14 @@ class Layer:
         """Create the weights for inputs of `input_shape`. Default: no weights."""
 
     def compute_output_shape(self, input_shape):
-        """Output shape for `input_shape`. Default: unchanged."""
+        """Output shape for `input_shape`. Default: unchanged (a traced call: what it computes)."""
+        if self._traced_call:
+            from axone.layers import tracing
+            from axone.layers.input_layer import Input
+            example = _inputs_for_shapes(input_shape, self.dtype, Input)
+            self._maybe_build(tracing.shapes_of(example))
+            found = tracing.get_trace(self, example, False, self.__dict__.get("_call_kwargs", {}))
+            return tracing.pack_like(found.outputs, [t.shape for t in tracing.flatten(found.outputs)])
         return input_shape
 
     def call(self, inputs, *args, **kwargs):
@@ -379,7 +386,8 @@ class Layer:
         self.__dict__["_call_kwargs"] = kwargs
         if isinstance(inputs, (list, tuple, dict)):
             self._accepts_list_input = True
-        self.__dict__.setdefault("_input_template", inputs)
+        if "_input_template" not in self.__dict__:  # the structure only: no data kept alive
+            self._input_template = tracing.pack_like(inputs, [None] * len(leaves))
         if any(symbolic):
             if not all(symbolic):
                 raise TypeError(f"Layer {self.name!r} received a mix of symbolic tensors and arrays; "
@@ -497,3 +505,12 @@ def _record_on_tapes(layer, inputs, output, training):
     for tape in TAPES:
         tape._record_layer(layer, inputs, output, bool(training))
     return output
+
+
+def _inputs_for_shapes(input_shape, dtype, make_input):
+    """Symbolic inputs for a shape (batch axis included), or a list/dict of shapes."""
+    if isinstance(input_shape, dict):
+        return {k: _inputs_for_shapes(v, dtype, make_input) for k, v in input_shape.items()}
+    if isinstance(input_shape, (list, tuple)) and input_shape and isinstance(input_shape[0], (list, tuple)):
+        return [_inputs_for_shapes(v, dtype, make_input) for v in input_shape]
+    return make_input(batch_shape=(None,) + tuple(input_shape)[1:], dtype=dtype, name="shape_probe")

@@ -74,16 +74,18 @@ def functional_config(model) -> dict:
         entry["inbound_nodes"] = nodes
         layer_configs.append(entry)
 
-    def history(kind, tensors):
+    def history(kind, tensors, keys):
         found = [_history(model, t) for t in tensors]
+        if kind == "dict":  # Keras keeps the names of dict inputs and outputs
+            return dict(zip(keys, found))
         return found[0] if kind == "single" else found
 
     return {
         "name": model.name,
         "trainable": model.trainable,
         "layers": layer_configs,
-        "input_layers": history(model._input_kind, model.inputs),
-        "output_layers": history(model._output_kind, model.outputs),
+        "input_layers": history(model._input_kind, model.inputs, model._input_keys),
+        "output_layers": history(model._output_kind, model.outputs, model._output_keys),
     }
 
 
@@ -126,6 +128,8 @@ def functional_from_config(config: dict, custom_objects=None):
             )
 
     def resolve(spec):
+        if isinstance(spec, dict):
+            return {key: resolve(value) for key, value in spec.items()}
         if spec and isinstance(spec[0], str):
             return tensors[(spec[0], spec[1])]
         return [resolve(s) for s in spec]
