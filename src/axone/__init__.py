@@ -18,6 +18,7 @@ from axone.gradient_tape import GradientTape
 from axone.variables import Variable
 from axone import random
 from axone import datasets
+from axone import constraints, tuning
 
 __version__ = "0.1.0"
 
@@ -38,3 +39,4 @@ __all__ = [
     "random", "GradientTape", "Variable", "ops",
 ]
 __all__ += ["datasets"]
+__all__ += ["constraints", "tuning"]

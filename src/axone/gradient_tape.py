@@ -181,6 +181,13 @@ class GradientTape:
                 "training=False, which keeps nothing for a backward pass. Call it with "
                 "training=True inside the tape."
             )
+        from axone.layers.tracing import traced_loss_layers
+        if traced_loss_layers([layer]):
+            raise NotImplementedError(
+                f"GradientTape cannot yet differentiate {layer.name!r}: its call() uses add_loss(), "
+                "whose terms the tape does not follow. Train it with fit(), or return the term "
+                "as an output and add it to the loss."
+            )
         outputs = [self._tracked[key] for key in record.outputs]
         out_grads = [np.zeros_like(o) if g is None else g for g, o in zip(out_grads, outputs)]
         layer._cache = record.cache

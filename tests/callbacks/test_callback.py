@@ -164,3 +164,13 @@ def test_callback_list_adds_history_and_progbar_and_sets_params():
 def test_callbacks_must_be_callback_instances():
     with pytest.raises(TypeError, match="Callback instances. Received: 3"):
         CallbackList([3])
+
+
+def test_predict_batch_end_gets_the_batch_outputs():
+    x, _ = data(10)
+    model = regressor()
+    seen = []
+    predictions = model.predict(x, batch_size=4, verbose=0, callbacks=[keras.callbacks.LambdaCallback(
+        on_predict_batch_end=lambda batch, logs: seen.append(np.array(logs["outputs"])))])
+    assert [len(s) for s in seen] == [4, 4, 2]
+    np.testing.assert_array_equal(np.concatenate(seen), predictions)

@@ -125,13 +125,7 @@ def test_bad_arguments_are_refused(tmp_path):
         fit(model, [1.0], ModelCheckpoint(str(tmp_path / "{accuracy}.keras")))
 
 
-saving = pytest.mark.skipif(not hasattr(keras.Model, "save_weights"),
-                            reason="model.save_weights / load_weights come with the saving issue")
-
-
-@saving
 def test_checkpoints_load_back_with_batch_normalization_statistics(tmp_path, regression_data):
-    pytest.importorskip("h5py")
     x, y = regression_data
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4), keras.layers.BatchNormalization(),
                               keras.layers.Dropout(0.5), keras.layers.Dense(1)])
@@ -147,3 +141,17 @@ def test_checkpoints_load_back_with_batch_normalization_statistics(tmp_path, reg
     for a, b in zip(model.get_weights(), saved):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(model.layers[1].moving_mean.numpy(), moving_mean)
+
+
+def test_best_whole_model_checkpoint_loads_back(tmp_path, regression_data):
+    x, y = regression_data
+    model = small_regressor(metrics=["mae"])
+    path = tmp_path / "best-{epoch:02d}.keras"
+    model.fit(x, y, epochs=3, validation_split=0.25, verbose=0,
+              callbacks=[ModelCheckpoint(path, save_best_only=True), Scripted([3.0, 1.0, 2.0], "val_loss")]
+              [::-1])  # Scripted first: the checkpoint sees its val_loss
+    assert sorted(os.listdir(tmp_path)) == ["best-01.keras", "best-02.keras"]
+    loaded = keras.models.load_model(tmp_path / "best-02.keras")
+    for got, want in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(got, np.full_like(want, 1))  # the weights of epoch 2
+    assert loaded.optimizer.iterations == 2 * 1  # 30 samples, one batch per epoch

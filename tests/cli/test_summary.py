@@ -11,6 +11,7 @@ def test_summary_of_a_trained_run(tumors_run):
     assert "Trainable params: 587" in result.out  # (2*30 + 30) + (30*15 + 15) + (15*2 + 2)
     assert "task: classification; target: 'label'; columns: size, p53_concentration" in result.out
     assert "classes: benign, malignant" in result.out
+    assert "written by: axone " in result.out and "(Keras 3." in result.out
 
 
 def test_summary_of_something_else(tmp_path):

@@ -149,3 +149,30 @@ def test_fashion_mnist_downloads_its_four_files(tmp_path, http_server, monkeypat
 def test_fashion_mnist_without_network(tmp_path):
     with pytest.raises(DatasetNotFoundError, match=r"Fashion-MNIST.*fashion_mnist/"):
         fashion_mnist.load_data()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("npy", "is a single array, not an archive"),
+    ("keys", r"lacks the arrays \['y_train', 'x_test', 'y_test'\]"),
+    ("crc", "is corrupt"),
+    ("dtype", r"\(x_train\) does not hold 28x28 uint8 images"),
+])
+def test_wrong_npz_contents_are_named(tmp_path, idx_set, content, message):
+    cache = tmp_path / "home" / "datasets"
+    cache.mkdir(parents=True)
+    target = cache / "mnist.npz"
+    arrays = idx_set(tmp_path / "x")
+    if content == "npy":
+        with open(target, "wb") as f:
+            np.save(f, arrays[0][0])
+    elif content == "keys":
+        np.savez(target, x_train=arrays[0][0])
+    elif content == "dtype":
+        np.savez(target, x_train=arrays[0][0].astype(np.float32), y_train=arrays[0][1],
+                 x_test=arrays[1][0], y_test=arrays[1][1])
+    else:
+        data = bytearray(npz_bytes(arrays))
+        data[200] ^= 0xFF  # inside the first array's data: the zip's CRC check fails
+        target.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=r"mnist\.npz.*" + message):
+        mnist.load_data()

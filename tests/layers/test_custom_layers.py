@@ -218,3 +218,47 @@ def test_a_model_with_ops_between_layers_refuses_a_config_it_cannot_describe():
     model = keras.Model(inputs, keras.ops.exp(keras.layers.Dense(3)(inputs)))
     with pytest.raises(NotImplementedError, match=r"axone.ops between its layers \(exp\)"):
         model.get_config()
+
+
+class ActivityPenalty(keras.layers.Layer):
+    """Dense whose output's squared size is added to the loss, as an activity regularizer would."""
+
+    def __init__(self, units, rate, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(units)
+        self.rate = rate
+
+    def call(self, x):
+        y = self.dense(x)
+        self.add_loss(self.rate * ops.sum(ops.square(y)) / 32.0)
+        return y
+
+
+def test_add_loss_in_a_traced_call_is_trained_on():
+    X, y = _data(32)
+    layer = ActivityPenalty(1, rate=0.5)
+    model = keras.Sequential([keras.Input(shape=(5,)), layer])
+    model.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.01))
+    dense = layer.dense
+    w0, b0 = (v.numpy().astype("float64") for v in dense.weights)
+    loss = model.train_on_batch(X, y)
+    out = X @ w0 + b0
+    penalty = 0.5 * np.sum(out ** 2) / 32
+    assert loss == pytest.approx(np.mean((out - y) ** 2) + penalty, rel=1e-5)
+    assert layer.losses[0] == pytest.approx(penalty, rel=1e-5)
+    # d(mse + penalty)/d(out) = 2 (out - y) / 32 + 2 * 0.5 * out / 32
+    grad_out = 2 * (out - y) / 32 + out / 32
+    np.testing.assert_allclose(dense.kernel.numpy(), w0 - 0.01 * X.T @ grad_out, rtol=1e-4, atol=1e-6)
+    assert model.evaluate(X, y, verbose=0) > np.mean((model.predict(X, verbose=0) - y) ** 2)
+
+
+def test_add_loss_of_a_symbolic_tensor_outside_call_raises():
+    with pytest.raises(ValueError, match="inside call"):
+        keras.layers.Dense(1).add_loss(keras.Input(shape=(1,)))
+
+
+def test_compute_output_shape_of_a_traced_layer_is_what_call_computes():
+    layer = MyDense(7)
+    assert layer.compute_output_shape((None, 3)) == (None, 7)
+    assert layer.built and layer.kernel.shape == (3, 7)
+    assert keras.layers.Lambda(lambda x: ops.sum(x, axis=-1)).compute_output_shape((None, 4, 2)) == (None, 4)

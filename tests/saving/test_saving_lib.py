@@ -267,6 +267,18 @@ def test_learning_rate_changed_during_training_is_restored(tmp_path):
     assert float(loaded.optimizer.learning_rate) == pytest.approx(0.0025)
 
 
+def test_dict_inputs_and_outputs_keep_their_names(tmp_path, dict_model):
+    rng = np.random.default_rng(0)
+    x = {"wide": rng.normal(size=(6, 5)).astype("float32"), "deep": rng.normal(size=(6, 3)).astype("float32")}
+    model = dict_model(axone)
+    model.save(tmp_path / "m.keras")
+    loaded = axone.models.load_model(tmp_path / "m.keras")
+    predictions = loaded.predict(x, verbose=0)
+    assert isinstance(predictions, dict) and sorted(predictions) == ["aux", "main"]
+    for key, value in model.predict(x, verbose=0).items():
+        np.testing.assert_array_equal(predictions[key], value)
+
+
 class _TwoInputs(axone.Model):
     """A subclassed model whose layers (a Normalization among them) get their variables when traced."""
 

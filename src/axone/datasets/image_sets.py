@@ -103,17 +103,29 @@ def read_idx_files(paths) -> tuple:
 def read_npz(path) -> tuple:
     """`((x_train, y_train), (x_test, y_test))` from a Keras-style `.npz`, validated."""
     import zipfile
+    import zlib
 
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            missing = [key for key in NPZ_KEYS if key not in f.files]
+    unreadable = (zipfile.BadZipFile, EOFError, OSError, zlib.error)
+    # Opened here, not by np.load, so a file that is not a zip is still closed.
+    with open(path, "rb") as handle:
+        try:
+            archive = np.load(handle, allow_pickle=False)
+        except (*unreadable, ValueError) as error:
+            archive, reason = None, error
+        else:
+            reason = "it is a single array, not an archive"
+        if not isinstance(archive, np.lib.npyio.NpzFile):
+            raise ValueError(f"{path} is not a readable .npz file ({reason}); it is probably "
+                             "truncated or corrupt: replace it.")
+        with archive:
+            missing = [key for key in NPZ_KEYS if key not in archive.files]
             if missing:
                 raise ValueError(f"{path} lacks the arrays {missing}; a Keras dataset .npz holds "
                                  f"{list(NPZ_KEYS)}.")
-            x_train, y_train, x_test, y_test = (f[key] for key in NPZ_KEYS)
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
-        raise ValueError(f"{path} is not a readable .npz file ({error}); it is probably "
-                         "truncated or corrupt: replace it.") from None
+            try:
+                x_train, y_train, x_test, y_test = (archive[key] for key in NPZ_KEYS)
+            except unreadable as error:
+                raise ValueError(f"{path} is corrupt ({error}): replace it.") from None
     _check_split(x_train, y_train, f"{path} (x_train)", f"{path} (y_train)")
     _check_split(x_test, y_test, f"{path} (x_test)", f"{path} (y_test)")
     return (x_train, y_train), (x_test, y_test)

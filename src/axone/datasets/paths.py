@@ -39,15 +39,15 @@ def atomic_path(destination: Path):
     `destination` keeps what it had, so no half-written file ever carries the
     final name.
     """
-    import tempfile
+    import secrets
 
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".part",
-                                     dir=destination.parent)
-    os.close(fd)
+    # A fresh name that the caller creates itself (not mkstemp's), so the file
+    # gets the usual permissions of the user's umask rather than 0600.
+    temporary = destination.with_name(f".{destination.name}.{secrets.token_hex(6)}.part")
     try:
-        yield Path(temporary)
+        yield temporary
         os.replace(temporary, destination)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

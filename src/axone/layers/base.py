@@ -262,7 +262,14 @@ class Layer:
         """Create the weights for inputs of `input_shape`. Default: no weights."""
 
     def compute_output_shape(self, input_shape):
-        """Output shape for `input_shape`. Default: unchanged."""
+        """Output shape for `input_shape`. Default: unchanged (a traced call: what it computes)."""
+        if self._traced_call:
+            from axone.layers import tracing
+            from axone.layers.input_layer import Input
+            example = _inputs_for_shapes(input_shape, self.dtype, Input)
+            self._maybe_build(tracing.shapes_of(example))
+            found = tracing.get_trace(self, example, False, self.__dict__.get("_call_kwargs", {}))
+            return tracing.pack_like(found.outputs, [t.shape for t in tracing.flatten(found.outputs)])
         return input_shape
 
     def call(self, inputs, *args, **kwargs):
@@ -289,24 +296,26 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} must implement backward().")
 
     def add_loss(self, loss) -> None:
-        """Add a loss term computed outside the model's loss (an activity penalty, say).
+        """Add a term to the training loss (an activity penalty, a reconstruction error...).
 
-        Only concrete values (computed eagerly) are supported; a term computed
-        from the symbolic tensors of a traced `call` raises.
+        Called in a traced `call` with a tensor computed there, the term (summed
+        to a scalar) becomes an output of the call's graph: training adds it to
+        the loss at every step and backpropagates it. Called with a number, it
+        is only reported in `losses`.
         """
-        from axone.symbolic import SymbolicTensor
+        from axone.layers import tracing
         if isinstance(loss, SymbolicTensor):
-            raise NotImplementedError(
-                f"Layer {self.name!r}: add_loss() of a tensor computed in call() is not supported "
-                "by axone yet. Add the term to the model's loss (a custom loss function) or use "
-                "a kernel_regularizer / activity penalty on the weights instead."
-            )
+            if not tracing.ADDED_LOSSES:
+                raise ValueError(f"Layer {self.name!r}: add_loss() of a symbolic tensor works inside "
+                                 "call(); outside it, add the term to the model's loss instead.")
+            tracing.ADDED_LOSSES[-1].append(loss)
+            return
         self.__dict__.setdefault("_losses", []).append(float(np.asarray(loss)))
 
     @property
     def losses(self) -> list:
-        """The terms given to `add_loss` (the layer's, then its sub-layers')."""
-        own = list(self.__dict__.get("_losses", []))
+        """The add_loss terms: this layer's (from its last call), then its sub-layers'."""
+        own = list(self.__dict__.get("_losses", [])) + list(self.__dict__.get("_step_losses", []))
         return own + [loss for layer in self._tracked_layers() for loss in layer.losses]
 
     def apply_sgd_step(self, momentum: float = 0.0, velocities=None) -> None:
@@ -377,7 +386,8 @@ class Layer:
         self.__dict__["_call_kwargs"] = kwargs
         if isinstance(inputs, (list, tuple, dict)):
             self._accepts_list_input = True
-        self.__dict__.setdefault("_input_template", inputs)
+        if "_input_template" not in self.__dict__:  # the structure only: no data kept alive
+            self._input_template = tracing.pack_like(inputs, [None] * len(leaves))
         if any(symbolic):
             if not all(symbolic):
                 raise TypeError(f"Layer {self.name!r} received a mix of symbolic tensors and arrays; "
@@ -465,7 +475,7 @@ class Layer:
 #: Attributes the engine sets on layers: never scanned for sub-layers.
 _ENGINE_ATTRIBUTES = frozenset({
     "_inbound_nodes", "_cache", "_weights", "_traces", "_input_template", "_call_kwargs",
-    "_losses", "_sgd_step", "_nodes_made", "_plan", "_train_plan", "_params", "_stack",
+    "_losses", "_step_losses", "_sgd_step", "_nodes_made", "_plan", "_train_plan", "_params", "_stack",
     "_input_layer", "_node_caches", "inputs", "outputs",
 })
 
@@ -495,3 +505,12 @@ def _record_on_tapes(layer, inputs, output, training):
     for tape in TAPES:
         tape._record_layer(layer, inputs, output, bool(training))
     return output
+
+
+def _inputs_for_shapes(input_shape, dtype, make_input):
+    """Symbolic inputs for a shape (batch axis included), or a list/dict of shapes."""
+    if isinstance(input_shape, dict):
+        return {k: _inputs_for_shapes(v, dtype, make_input) for k, v in input_shape.items()}
+    if isinstance(input_shape, (list, tuple)) and input_shape and isinstance(input_shape[0], (list, tuple)):
+        return [_inputs_for_shapes(v, dtype, make_input) for v in input_shape]
+    return make_input(batch_shape=(None,) + tuple(input_shape)[1:], dtype=dtype, name="shape_probe")

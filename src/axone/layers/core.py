@@ -6,7 +6,7 @@ import math
 
 from axone.backend import xp
 
-from axone import activations, initializers, regularizers
+from axone import activations, constraints, initializers, regularizers
 from axone.blas import matmul_add
 from axone.layers.base import Layer
 
@@ -27,7 +27,12 @@ class Dense(Layer):
         use_bias: whether to add a bias vector. Defaults to `True`.
         kernel_initializer: defaults to `"glorot_uniform"`.
         bias_initializer: defaults to `"zeros"`.
-        kernel_regularizer, bias_regularizer: optional penalties added to the loss.
+        kernel_regularizer, bias_regularizer: penalties on the weights, added to
+            the loss (see `axone.regularizers`).
+        activity_regularizer: penalty on the layer's output, added to the loss
+            divided by the batch size (as Keras 3 does).
+        kernel_constraint, bias_constraint: projections applied to the weights
+            after each optimizer step (see `axone.constraints`).
 
     Shapes: input `(batch, ..., input_dim)`; kernel `(input_dim, units)`;
     output `(batch, ..., units)`.
@@ -37,7 +42,8 @@ class Dense(Layer):
 
     def __init__(self, units: int, activation=None, use_bias: bool = True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, **kwargs):
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(units, (int, xp.integer)) or isinstance(units, bool) or units <= 0:
             raise ValueError(
@@ -51,6 +57,10 @@ class Dense(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self._activity_loss = 0.0
         # Set by the model when the loss gradient is taken with respect to the
         # pre-activation (softmax + crossentropy, sigmoid + binary crossentropy).
         self.loss_gives_preactivation_grad = False
@@ -63,8 +73,11 @@ class Dense(Layer):
                                 "(batch, features)", input_shape)
         self.input_dim = int(input_shape[-1])
         self.kernel = self.add_weight((self.input_dim, self.units), self.kernel_initializer, "kernel")
+        # The model adds each weight's penalty and applies its constraint (axone.models.penalties).
+        self.kernel.regularizer, self.kernel.constraint = self.kernel_regularizer, self.kernel_constraint
         if self.use_bias:
             self.bias = self.add_weight((self.units,), self.bias_initializer, "bias")
+            self.bias.regularizer, self.bias.constraint = self.bias_regularizer, self.bias_constraint
 
     def check_input_shape(self, input_shape):
         if len(input_shape) < 2 or input_shape[-1] != self.input_dim:
@@ -83,6 +96,8 @@ class Dense(Layer):
         else:  # the derivative needs only y: compute it in place, keep no z
             y = self.activation.forward(z, out=z)
             z = None
+        if self.activity_regularizer is not None:  # Keras 3: the penalty over the batch size
+            self._activity_loss = self.activity_regularizer(y) / max(len(y), 1)
         if training:  # inference keeps nothing for a backward pass
             self._cache = (x, z, y)
             self._sgd_step = None
@@ -90,10 +105,15 @@ class Dense(Layer):
 
     def backward(self, grad_output):
         x, z, y = self._cache
+        activity = None
+        if self.activity_regularizer is not None:
+            activity = self.activity_regularizer.gradient(y) / max(len(y), 1)
         if self.loss_gives_preactivation_grad:
             grad_z = grad_output
+            if activity is not None:
+                grad_z = grad_z + self.activation.backward(activity, z, y)
         else:
-            grad_z = self.activation.backward(grad_output, z, y)
+            grad_z = self.activation.backward(grad_output if activity is None else grad_output + activity, z, y)
         # Flatten leading axes so inputs of rank > 2 reduce to one matrix product.
         x2 = x.reshape(-1, x.shape[-1])
         g2 = grad_z.reshape(-1, self.units)
@@ -103,12 +123,8 @@ class Dense(Layer):
             self._sgd_step = (x2, g2)
         else:
             xp.matmul(x2.T, g2, out=self.kernel.grad)
-            if self.kernel_regularizer is not None:
-                self.kernel.grad += self.kernel_regularizer.gradient(self.kernel.value)
             if self.use_bias:
                 xp.sum(g2, axis=0, out=self.bias.grad)
-                if self.bias_regularizer is not None:
-                    self.bias.grad += self.bias_regularizer.gradient(self.bias.value)
         if not self.input_grad_needed:
             return None
         return grad_z @ self.kernel.value.T
@@ -138,14 +154,9 @@ class Dense(Layer):
             bias_velocity += xp.add.reduce(g2, axis=0)
             self.bias.value += bias_velocity
 
-    def regularization_loss(self) -> float:
-        """Sum of the weight penalties (0.0 without regularizers)."""
-        total = 0.0
-        if self.kernel_regularizer is not None:
-            total += self.kernel_regularizer(self.kernel.value)
-        if self.use_bias and self.bias_regularizer is not None:
-            total += self.bias_regularizer(self.bias.value)
-        return total
+    def activity_loss(self) -> float:
+        """The activity penalty of the last forward pass (0.0 without `activity_regularizer`)."""
+        return self._activity_loss
 
     def get_config(self):
         return {
@@ -157,6 +168,9 @@ class Dense(Layer):
             "bias_initializer": initializers.serialize(self.bias_initializer),
             "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
         }
 
 

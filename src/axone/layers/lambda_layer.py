@@ -39,14 +39,21 @@ class Lambda(Layer):
         return outputs
 
     def get_config(self):
-        config = {**super().get_config(), "arguments": self.arguments}
+        """Keras's config: a named function by name (found again through `custom_objects` or
+        `register_keras_serializable`), a lambda as bytecode (loaded only with `safe_mode=False`)."""
+        from axone.saving.serialization import serialize_function, serialize_keras_object
+        config = {**super().get_config(), "function": serialize_function(self.function),
+                  "arguments": serialize_keras_object(self.arguments)}
         if self._output_shape is not None:
             config["output_shape"] = self._output_shape
-        name = getattr(self.function, "__name__", "")
-        if name == "<lambda>" or not name:
-            raise NotImplementedError(
-                f"Lambda {self.name!r} wraps an anonymous function, which cannot be saved by name. "
-                "Define it with def, and pass it in custom_objects when loading."
-            )
-        config["function"] = name
         return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None, safe_mode: bool | None = None):
+        from axone.saving.serialization import deserialize_keras_object
+        config = dict(config)
+        config["function"] = deserialize_keras_object(config["function"], custom_objects, safe_mode)
+        config["arguments"] = deserialize_keras_object(config.get("arguments") or {}, custom_objects, safe_mode)
+        if isinstance(config.get("output_shape"), list):
+            config["output_shape"] = tuple(config["output_shape"])
+        return cls(**config)

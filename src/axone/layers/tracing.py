@@ -18,11 +18,12 @@ traced: `bool()` of a symbolic tensor raises the error that names
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
 
+from axone import ops
 from axone.models.graph import plan_graph, run_backward, run_forward
 from axone.ops.operation import trace_scope
 from axone.symbolic import SymbolicTensor
@@ -82,10 +83,19 @@ class Trace:
     plan: Any
     inputs: Any
     outputs: Any
+    n_losses: int = 0  # terms given to add_loss: the plan's last outputs (each a scalar sum)
+    plan_outputs: list = field(default_factory=list)  # the plan's output tensors, losses last
 
     @property
     def single_output(self) -> bool:
         return isinstance(self.outputs, SymbolicTensor)
+
+
+#: The add_loss terms of the traces running, innermost last (see `Layer.add_loss`).
+ADDED_LOSSES: list[list] = []
+#: The factor the training step puts on the gradient of its loss, which the
+#: add_loss terms get too (1.0, or -learning_rate for a pre-scaled SGD step).
+LOSS_GRADIENT_SCALE = [1.0]
 
 
 def trace(function: Callable, example, prefix: str, what: str, **kwargs) -> Trace:
@@ -107,13 +117,17 @@ def trace(function: Callable, example, prefix: str, what: str, **kwargs) -> Trac
         layer = InputLayer(batch_shape=(None,) + tuple(leaf.shape[1:]), dtype=str(leaf.dtype), name=name)
         made.append(layer.output)
     inputs = pack_like(example, made)
+    ADDED_LOSSES.append([])
     try:
         with trace_scope():
             outputs = function(inputs, **kwargs)
+            added = [ops.sum(term) for term in ADDED_LOSSES[-1]]
     except TypeError as error:
         if "symbolic tensor" not in str(error):
             raise
         raise TypeError(f"{what} cannot be traced: {error}") from error
+    finally:
+        ADDED_LOSSES.pop()
     flat_outputs = flatten(outputs)
     for output in flat_outputs:
         if not isinstance(output, SymbolicTensor):
@@ -122,8 +136,9 @@ def trace(function: Callable, example, prefix: str, what: str, **kwargs) -> Trac
                 "on its inputs. A traced call must compute its outputs from its inputs with "
                 "layers and axone.ops."
             )
-    plan = plan_graph(made, flat_outputs)
-    return Trace(plan=plan, inputs=inputs, outputs=outputs)
+    plan = plan_graph(made, flat_outputs + added)
+    return Trace(plan=plan, inputs=inputs, outputs=outputs, n_losses=len(added),
+                 plan_outputs=flat_outputs + added)
 
 
 # ------------------------------------------------------ calls and arguments
@@ -182,6 +197,9 @@ def composite_forward(layer, inputs, training: bool):
     caches: list = []
     outputs = run_forward(found.plan, flatten(inputs), training, caches)
     layer._cache = (found, caches, isinstance(inputs, (list, tuple, dict)))
+    if found.n_losses:
+        layer._step_losses = outputs[-found.n_losses:]
+        outputs = outputs[:-found.n_losses]
     return outputs[0] if found.single_output else outputs
 
 
@@ -189,6 +207,9 @@ def composite_backward(layer, grad_output):
     """Backpropagate through the traced plan; return the input gradient(s)."""
     found, caches, several = layer._cache
     grads = [grad_output] if found.single_output else list(grad_output)
+    if found.n_losses:  # each add_loss term enters the training loss with weight 1
+        seed = LOSS_GRADIENT_SCALE[0]
+        grads += [np.full((), seed, dtype=np.asarray(v).dtype) for v in layer._step_losses]
     wanted = layer.input_grad_needed
     input_grads = run_backward(found.plan, grads, caches, input_grads=wanted)
     if not wanted:
@@ -203,3 +224,22 @@ def traced_variables(layer) -> list:
         for variable in found.plan.variables:
             seen.setdefault(id(variable), variable)
     return list(seen.values())
+
+
+def traced_loss_layers(layers) -> list:
+    """The layers among `layers` (and inside them) whose traced call adds loss terms."""
+    found, seen = [], set()
+
+    def visit(layer):
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        if getattr(layer, "_n_added_losses", 0) or any(
+                t.n_losses for t in layer.__dict__.get("_traces", {}).values()):
+            found.append(layer)
+        for inner in layer._tracked_layers():
+            visit(inner)
+
+    for layer in layers:
+        visit(layer)
+    return found

@@ -17,6 +17,7 @@ from axone import backend
 from axone.layers.base import Layer, unique_variables as _unique
 from axone.models.graph import Plan, plan_graph, run_backward, run_forward
 from axone.models.parameters import ParameterBuffer
+from axone.models.penalties import Penalties
 from axone.models.training import Trainer
 from axone.symbolic import SymbolicTensor
 
@@ -66,19 +67,25 @@ class Model(Trainer, Layer):
         Layer.__init__(self, name=name or unique_name(default), trainable=trainable, **kwargs)
         Trainer.__init__(self)
         self._plan: Plan | None = None
+        self._n_added_losses = 0
         self._train_plan: Plan | None = None  # a subclassed call traced with training=True, if it differs
         self._params: ParameterBuffer | None = None
         if inputs is not None and outputs is not None:
             self._init_graph(inputs, outputs)
 
     # ------------------------------------------------------------------ graph
-    def _init_graph(self, inputs, outputs) -> None:
+    def _init_graph(self, inputs, outputs, added_losses=()) -> None:
+        """Plan the graph; `added_losses` are the add_loss terms of a subclassed call,
+        planned as extra outputs after the model's own (see `_forward`)."""
         self.inputs, self._input_kind, self._input_keys = _flatten_structure(inputs, "inputs")
         self.outputs, self._output_kind, self._output_keys = _flatten_structure(outputs, "outputs")
         walk = None
         if self._output_kind == "dict":  # Keras walks dict outputs by key to order the layers
             walk = [t for _, t in sorted(zip(self._output_keys, self.outputs), key=lambda kv: kv[0])]
-        self._plan = plan_graph(self.inputs, self.outputs, walk)
+        added_losses = list(added_losses)
+        self._n_added_losses = len(added_losses)
+        self._plan = plan_graph(self.inputs, self.outputs + added_losses,
+                                None if walk is None else walk + added_losses)
         self.input_names = [t.node.layer.name for t in self.inputs]
         self.output_names = [t.node.layer.name for t in self.outputs]
         if self._output_kind == "dict":
@@ -212,7 +219,11 @@ class Model(Trainer, Layer):
         """Run the plan on input arrays; return the output arrays."""
         plan = self._last_plan = self._plan if not (training and self._train_plan) else self._train_plan
         caches = self._node_caches = [] if plan.shared else None
-        return run_forward(plan, xs, training, caches)
+        outputs = run_forward(plan, xs, training, caches)
+        if self._n_added_losses:  # a subclassed call's add_loss terms: kept for the loss
+            self._step_losses = outputs[-self._n_added_losses:]
+            return outputs[:-self._n_added_losses]
+        return outputs
 
     def _backward(self, output_grads: list[xp.ndarray], sgd_step_layers: frozenset = frozenset(),
                   input_grads: bool = False):
@@ -224,19 +235,20 @@ class Model(Trainer, Layer):
         """
         plan = getattr(self, "_last_plan", None) or self._plan
         caches = self._node_caches if plan.shared else None
+        if self._n_added_losses:
+            from axone.layers.tracing import LOSS_GRADIENT_SCALE
+            output_grads = list(output_grads) + [xp.full((), LOSS_GRADIENT_SCALE[0], dtype=xp.asarray(v).dtype)
+                                                 for v in self._step_losses]
         return run_backward(plan, output_grads, caches, sgd_step_layers, input_grads)
 
-    def _regularization_loss(self) -> float:
-        total = 0.0
-        for layer in self._regularized_layers:
-            total += layer.regularization_loss()
-        return total
+    def _added_loss(self) -> float:
+        """The sum of the add_loss terms of the last forward pass (0.0 without any)."""
+        return sum(float(term) for layer in self._loss_layers for term in layer.__dict__.get("_step_losses", ()))
 
     def _on_graph_changed(self) -> None:
-        self._regularized_layers = [
-            l for l in self.layers
-            if getattr(l, "kernel_regularizer", None) is not None or getattr(l, "bias_regularizer", None) is not None
-        ]
+        from axone.layers.tracing import traced_loss_layers
+        self._loss_layers = traced_loss_layers(self._plan.layers) + ([self] if self._n_added_losses else [])
+        self._penalties = Penalties(self.layers)
         self._after_graph_change()
 
     # ----------------------------------------------------------- calling it
@@ -260,7 +272,7 @@ class Model(Trainer, Layer):
     def build(self, input_shape=None) -> None:
         """Build a subclassed model for inputs of `input_shape` (batch axis included),
         e.g. `(None, 8)`, or a list/dict of shapes for several inputs."""
-        if not self._subclassed:
+        if not self._subclassed or self.__dict__.get("_building"):
             return
         if input_shape is None:
             raise ValueError(f"build() of model {self.name!r} needs input_shape, e.g. model.build((None, 8)).")
@@ -284,22 +296,17 @@ class Model(Trainer, Layer):
 
     # ---------------------------------------------------------------- config
     def get_config(self) -> dict:
+        """The functional graph's config; a subclassed model's own `get_config` should return
+        its constructor arguments (this default gives only `name`, `trainable` and `dtype`, as in Keras)."""
         from axone.models import serialization
-        from axone.ops.operation import Operation
         if self._subclassed:  # its __init__ arguments, as Keras keeps them: name, trainable, dtype
             return Layer.get_config(self)
-        ops_used = sorted({step.layer.name for step in (self._plan.steps if self._plan else [])
-                           if isinstance(step.layer, Operation)})
-        if ops_used:
-            raise NotImplementedError(
-                f"Model {self.name!r} has axone.ops between its layers ({', '.join(ops_used)}), which "
-                "its config cannot describe yet. Put them in a custom Layer (with get_config) and "
-                "pass that class in custom_objects when loading."
-            )
+        # (functional_config refuses axone.ops called between layers: they have no config yet)
         return serialization.functional_config(self)
 
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None) -> "Model":
+        """A functional model from its graph config, or a subclass from its constructor arguments."""
         from axone.models import serialization
         if cls.call is not Layer.call:  # a subclassed model: built again on its first call
             return cls(**config)

@@ -48,7 +48,20 @@ def _tensor_config(model, tensor) -> dict:
                        "keras_history": _history(model, tensor)}}
 
 
+def _check_only_layers(model) -> None:
+    """Operations called between layers (`ops.exp(dense(x))`) have no config in axone yet: refuse."""
+    from axone.layers.base import Layer
+    found = sorted({getattr(step.layer, "name", type(step.layer).__name__)
+                    for step in model._plan.steps if not isinstance(step.layer, Layer)})
+    if found:
+        raise NotImplementedError(
+            f"Model {model.name!r} has axone.ops between its layers ({', '.join(found)}), which its "
+            "config cannot describe yet. Put them in a Lambda layer (of a named function, passed in "
+            "custom_objects when loading) or a custom Layer with get_config().")
+
+
 def functional_config(model) -> dict:
+    _check_only_layers(model)
     layer_configs = []
     for layer in model._plan.layers:
         entry = _layer_entry(layer)
@@ -61,16 +74,18 @@ def functional_config(model) -> dict:
         entry["inbound_nodes"] = nodes
         layer_configs.append(entry)
 
-    def history(kind, tensors):
+    def history(kind, tensors, keys):
         found = [_history(model, t) for t in tensors]
+        if kind == "dict":  # Keras keeps the names of dict inputs and outputs
+            return dict(zip(keys, found))
         return found[0] if kind == "single" else found
 
     return {
         "name": model.name,
         "trainable": model.trainable,
         "layers": layer_configs,
-        "input_layers": history(model._input_kind, model.inputs),
-        "output_layers": history(model._output_kind, model.outputs),
+        "input_layers": history(model._input_kind, model.inputs, model._input_keys),
+        "output_layers": history(model._output_kind, model.outputs, model._output_keys),
     }
 
 
@@ -113,6 +128,8 @@ def functional_from_config(config: dict, custom_objects=None):
             )
 
     def resolve(spec):
+        if isinstance(spec, dict):
+            return {key: resolve(value) for key, value in spec.items()}
         if spec and isinstance(spec[0], str):
             return tensors[(spec[0], spec[1])]
         return [resolve(s) for s in spec]

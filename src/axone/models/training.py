@@ -18,6 +18,7 @@ import numpy as np
 
 from axone import backend, optimizers
 from axone.callbacks import CallbackList, History, ProgbarLogger
+from axone.layers import tracing
 from axone.metrics import Mean
 from axone.models import data as data_utils
 from axone.models.compile_utils import CompiledLoss, CompiledMetrics
@@ -222,13 +223,19 @@ class Trainer:
         # Plain SGD: scale the loss gradient by -learning_rate so that backward
         # produces the updates themselves (see Optimizer.prescale_factor); once
         # the backward pass has succeeded, the layers that can add them to
-        # their weights do, and the optimizer adds the rest. Weight penalties
-        # add unscaled gradients, so they use the ordinary path.
-        prescale = None if self._regularized_layers else self.optimizer.prescale_factor()
+        # their weights do, and the optimizer adds the rest. Penalties (see
+        # axone.models.penalties) add unscaled gradients, so they use the
+        # ordinary path.
+        penalties = self._penalties
+        trainable_ids = self._trainable_ids() if penalties or penalties.constrained else None
+        prescale = None if penalties else self.optimizer.prescale_factor()
         loss, per_output, grads = self._compiled_loss.compute(
             ys, outputs, sws, grad_scale=1.0 if prescale is None else prescale)
-        if self._regularized_layers:
-            loss += self._regularization_loss()
+        if penalties:
+            loss += penalties.loss(trainable_ids)
+        if self._loss_layers:  # add_loss terms: in the loss, their gradient scaled as the loss's
+            loss += self._added_loss()
+            tracing.LOSS_GRADIENT_SCALE[0] = 1.0 if prescale is None else prescale
         if prescale is not None and plan.ranges:
             self._backward(grads, plan.stepping_ids)
             momentum = self.optimizer.prescaled_momentum()
@@ -242,17 +249,27 @@ class Trainer:
             self.optimizer.apply_prescaled(self._params.values, self._params.grads, plan.rest)
         else:
             self._backward(grads)
+            if penalties:
+                penalties.add_gradients(trainable_ids)
             if plan.ranges:
                 self.optimizer.apply(self._params.values, self._params.grads, plan.ranges,
                                      self._params.offsets)
+        if penalties.constrained:
+            penalties.apply_constraints(trainable_ids)
+        tracing.LOSS_GRADIENT_SCALE[0] = 1.0
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
+
+    def _trainable_ids(self) -> set:
+        return {id(v) for v in self.trainable_weights}
 
     def _test_step(self, xs, ys, sws) -> float:
         outputs = self._forward(xs, training=False)
         loss, per_output, _ = self._compiled_loss.compute(ys, outputs, sws, with_grads=False)
-        if self._regularized_layers:
-            loss += self._regularization_loss()
+        if self._penalties:
+            loss += self._penalties.loss(self._trainable_ids())
+        if self._loss_layers:
+            loss += self._added_loss()
         self._track(loss, per_output, ys, outputs, sws, len(xs[0]))
         return loss
 
@@ -554,13 +571,17 @@ class Trainer:
         for step, (xb, _, _) in enumerate(data.epoch(restart=True)):
             callback_list.on_predict_batch_begin(step)
             size = len(xb[0])
+            batch_outputs = []
             for i, out in enumerate(self._forward(xb, training=False)):
                 if total is not None:
                     results[i][done:done + size] = out
+                    batch_outputs.append(results[i][done:done + size])
                 else:
                     parts[i].append(out.copy())  # the forward pass reuses its output buffers
+                    batch_outputs.append(parts[i][-1])
             done += size
-            callback_list.on_predict_batch_end(step, None)
+            # As in Keras: the batch's predictions (views of the result, not copies).
+            callback_list.on_predict_batch_end(step, {"outputs": self._format_outputs(batch_outputs)})
         source.on_epoch_end()
         callback_list.on_predict_end()
         if total is None:

@@ -208,6 +208,8 @@ def _object_config(obj) -> dict:
     try:
         inner = obj.get_config()
     except NotImplementedError as error:
+        if kind_of(obj) == "models" and not getattr(obj, "_subclassed", False):
+            raise  # a graph axone cannot describe: nothing useful could be saved
         warnings.warn(
             f"{cls.__name__} {getattr(obj, 'name', '')!r} has no get_config() ({error}); its "
             "weights are saved, but the file cannot recreate it: define get_config() "
@@ -236,9 +238,11 @@ def _build_config(obj) -> dict | None:
     if isinstance(obj, Sequential):
         layer = obj._input_layer
         return {"input_shape": list(layer.batch_shape)} if layer is not None else None
-    if isinstance(obj, Model):  # a subclassed model: the inputs it was traced on, to trace it again
-        shape = getattr(obj, "_traced_input_shape", None) if obj._subclassed else None
-        return {"input_shape": shape} if shape is not None else None
+    if isinstance(obj, Model):
+        if not obj._subclassed or obj._plan is None:
+            return None  # a functional model's config holds its inputs
+        shapes = [list(t.shape) for t in obj.inputs]
+        return {"input_shape": shapes[0] if len(shapes) == 1 else shapes}
     if isinstance(obj, Layer) and obj.built and obj._build_input_shape is not None:
         return {"input_shape": obj._build_input_shape}
     return None
@@ -265,19 +269,20 @@ def _apply_build_config(instance, build_config) -> None:
     if shape is None or not isinstance(instance, Layer) or instance.built and not isinstance(instance, Model):
         return
     shape = _as_shape(shape)
-    if isinstance(instance, Sequential) or isinstance(instance, Model) and instance._subclassed:
+    if isinstance(instance, Sequential):
         if instance._plan is None:
             instance.build(shape)
-    elif not isinstance(instance, Model):
+    elif isinstance(instance, Model):
+        if instance._subclassed and instance._plan is None:
+            instance.build(shape)
+    else:
         instance._maybe_build(shape)
 
 
 def _as_shape(value):
     """JSON lists back to shape tuples: `[null, 8]` -> `(None, 8)`; a list of shapes stays a list."""
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple, dict)) for v in value):
+    if isinstance(value, (list, tuple)) and value and all(isinstance(v, (list, tuple)) for v in value):
         return [_as_shape(v) for v in value]
-    if isinstance(value, dict) and value:
-        return {key: _as_shape(v) for key, v in value.items()}
     if not isinstance(value, (list, tuple)) or not all(v is None or isinstance(v, int) and not isinstance(v, bool)
                                                        for v in value):
         raise SerializationError(f"build_config holds an invalid shape {value!r}.")
@@ -415,23 +420,60 @@ def _special(class_name, inner, safe_mode):
                 "The config holds a Python lambda (code): refused, since loading it would run "
                 "code from the file. If you trust the file, pass safe_mode=False to the "
                 "loading function.")
+        if not isinstance(inner, dict):
+            raise SerializationError("A __lambda__ entry must hold a dict.")
         with _SafeMode(False):
-            return load_function(inner["value"])
+            if "value" in inner:  # serialize_keras_object's form
+                return load_function(inner["value"])
+            return load_function(inner.get("code"), inner.get("defaults"), inner.get("closure"))
     if class_name in ("__typespec__", "__tensor__"):
         raise SerializationError(f"Config entries of class {class_name!r} are not supported by axone.")
     return _NOT_SPECIAL
 
 
-def load_function(code: str):
+def load_function(code, defaults=None, closure=None):
     """A function from its marshalled bytecode (Keras's `func_dump`): only with safe_mode=False."""
     if in_safe_mode():  # a second guard: never unmarshal code in safe mode
         raise SerializationError("Refusing to load Python bytecode in safe mode.")
     import marshal
     import types
-    if isinstance(code, (list, tuple)):
-        code = code[0]
+    if isinstance(code, (list, tuple)):  # Keras's (code, defaults, closure) triple
+        code, defaults, closure = (list(code) + [None, None])[:3]
+    if not isinstance(code, str):
+        raise SerializationError("A __lambda__ entry must hold its code as a base64 string.")
     raw = base64.decodebytes(code.encode("ascii"))
-    return types.FunctionType(marshal.loads(raw), globals())
+    cells = None if closure is None else tuple(types.CellType(v) for v in closure)
+    return types.FunctionType(marshal.loads(raw), _lambda_globals(), None,
+                              tuple(defaults) if defaults is not None else None, cells)
+
+
+def _lambda_globals() -> dict:
+    """What a loaded lambda can name: NumPy and axone (also as `keras` and `ops`)."""
+    import builtins
+    import axone
+    from axone import ops
+    return {"__builtins__": builtins, "np": np, "numpy": np, "axone": axone, "keras": axone, "ops": ops}
+
+
+def serialize_function(fn) -> dict:
+    """A function in a layer's config (a `Lambda`'s): by name, or a lambda's bytecode as Keras writes it.
+
+    A lambda can only be loaded again with `safe_mode=False`, which says so.
+    """
+    import marshal
+    if getattr(fn, "__name__", None) != "<lambda>":
+        return serialize_keras_object(fn)
+    warnings.warn(
+        "Saving a Python lambda: the file holds its bytecode, which loading refuses unless the "
+        "caller passes safe_mode=False. Prefer a named function (def), registered with "
+        "@axone.saving.register_keras_serializable() or passed in custom_objects.",
+        UserWarning, stacklevel=3)
+    closure = None
+    if fn.__closure__:
+        closure = [serialize_keras_object(cell.cell_contents) for cell in fn.__closure__]
+    return {"class_name": "__lambda__", "config": {
+        "code": base64.encodebytes(marshal.dumps(fn.__code__)).decode("ascii"),
+        "defaults": serialize_keras_object(fn.__defaults__), "closure": closure}}
 
 
 def _parameters(fn) -> set[str]:
@@ -496,8 +538,13 @@ def _resolve_function(config, custom, kind):
             found = custom.get(key) or object_registration.get_registered_object(key)
             if found is not None:
                 return found
-    module_kind = _kind_from_module(config.get("module")) or kind or "activations"
-    if module_kind == "activations" or config.get("module") == "builtins":
+    module = config.get("module")
+    module_kind = _kind_from_module(module)
+    if module_kind is None and module not in (None, "builtins"):
+        # A function of some other module (the user's own): never a built-in of the same name.
+        raise missing_class_error(name, registered_name, module, "function")
+    module_kind = module_kind or kind or "activations"
+    if module_kind == "activations" or module == "builtins":
         from axone import activations
         if name in activations._REGISTRY:
             return activations._REGISTRY[name]

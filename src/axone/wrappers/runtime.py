@@ -8,14 +8,16 @@ Threads: in a worker process of a parallel search (joblib's loky workers
 under `GridSearchCV(n_jobs=k)`, Dask or Ray workers), the backend sets
 `OMP_NUM_THREADS` to the worker's share of the cores (joblib: the cores
 divided by `n_jobs`; Dask and Ray: 1). The fit then limits the BLAS thread
-pools to that share with threadpoolctl, whenever the BLAS was loaded, and
-restores them after, so `k` workers do not fight over the cores. Outside such
+pools found when the process first fits (NumPy's BLAS among them) to that
+share with threadpoolctl, even where the BLAS was loaded before the variable
+was set, and restores them after, so `k` workers do not fight over the cores. Outside such
 a worker (no `OMP_NUM_THREADS`) nothing is limited.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 
 import numpy as np
@@ -49,6 +51,13 @@ def thread_share() -> int | None:
     return int(value) if value.isdigit() and int(value) > 0 else None
 
 
+@functools.lru_cache(maxsize=1)
+def _controller():
+    """threadpoolctl's view of the loaded thread pools, made once (a scan of the libraries)."""
+    from threadpoolctl import ThreadpoolController
+    return ThreadpoolController()
+
+
 @contextlib.contextmanager
 def fit_scope(seed: int | None):
     """Run a fit seeded by `seed` (None: unseeded) and within its thread share."""
@@ -57,6 +66,5 @@ def fit_scope(seed: int | None):
             stack.enter_context(backend.seed_scope(seed))
         share = thread_share()
         if share is not None:
-            from threadpoolctl import threadpool_limits
-            stack.enter_context(threadpool_limits(limits=share, user_api="blas"))
+            stack.enter_context(_controller().limit(limits=share, user_api="blas"))
         yield
