@@ -1,11 +1,11 @@
 """Benchmark: the adaptive optimizers on the course's MNIST classifier, and Adam on a deeper regressor.
 
-    python benchmarks/bench_optimizers.py [--epochs 10] [--frameworks axone,keras-tf,torch]
+    python benchmarks/bench_optimizers.py [--epochs 10] [--frameworks axone,axone-1thread,keras-tf,torch]
 
 Part 1, the MNIST classifier of `bench_mnist.py` (784-300-100-10, batch 32)
 compiled as most users compile it, `optimizer="adam"` (learning rate 0.001),
-in axone, in a PyTorch loop with `torch.optim.Adam` and in Keras 3 on
-TensorFlow; then axone alone with `"rmsprop"`, `"adagrad"`, `"adamw"`,
+in axone (with NumPy's default BLAS threads, and with one), in a PyTorch
+loop with `torch.optim.Adam` and in Keras 3 on TensorFlow; then axone alone with `"rmsprop"`, `"adagrad"`, `"adamw"`,
 `"nadam"` (Keras's defaults, learning rate 0.001) and, for scale, with the
 course's SGD (0.01). Every epoch's time is shown: Adam's moment estimates
 decay towards zero for the weights of MNIST's always-black border pixels,
@@ -33,15 +33,16 @@ import sys
 
 import bench_housing
 import bench_mnist
-from harness import (ACCURACY_TOLERANCE, LOAD_NOTE, Job, finish, fmt, fmt_load, max_load,
-                     median_over, ok_runs, paired_ratio, parse_args, print_header, run_jobs,
+from harness import (ACCURACY_TOLERANCE, LOAD_NOTE, Job, finish, fmt, fmt_load, framework_job,
+                     max_load, median_over, ok_runs, paired_ratio, parse_args, print_header, run_jobs,
                      status_text, table, target_line)
 from workers import MLPSpec
 
-FRAMEWORKS = ["axone", "keras-tf", "torch"]
+FRAMEWORKS = ["axone", "axone-1thread", "keras-tf", "torch"]
 NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adamw": "AdamW",
          "nadam": "Nadam", "sgd": "SGD"}
-LABELS = {"axone": "axone", "keras-tf": "Keras 3 on TensorFlow", "torch": "PyTorch loop"}
+LABELS = {"axone": "axone", "axone-1thread": "axone, 1 BLAS thread",
+          "keras-tf": "Keras 3 on TensorFlow", "torch": "PyTorch loop"}
 #: axone's Adam epoch over each one's must be at most this
 ADAM_TARGETS = {"torch-adam": 0.4, "keras-tf-adam": 0.3, "axone-sgd": 1.6}
 HOUSING_TARGETS = {"keras-tf": 0.3, "torch": 0.5}
@@ -52,7 +53,8 @@ DRIFT_LIMIT = 0.10
 def mnist_jobs(frameworks, epochs: int, seed: int) -> list[Job]:
     base = bench_mnist.mnist_spec(epochs, seed)
     adam = dataclasses.replace(base, optimizer="adam", learning_rate=0.001)
-    jobs = [Job(f"{name}-adam", name, adam) for name in FRAMEWORKS if name in frameworks]
+    jobs = [framework_job(name, adam, key=f"{name}-adam") for name in FRAMEWORKS
+            if name in frameworks]
     if "axone" in frameworks:
         jobs += [Job(f"axone-{opt}", "axone", dataclasses.replace(adam, optimizer=opt))
                  for opt in ("rmsprop", "adagrad", "adamw", "nadam")]
@@ -68,7 +70,8 @@ def housing_spec(epochs: int, seed: int) -> MLPSpec:
 
 def label(job: Job) -> str:
     rate = f" ({job.spec.learning_rate:g})" if job.spec.optimizer == "sgd" else ""
-    return f"{LABELS[job.framework]}, {NAMES[job.spec.optimizer]}{rate}"
+    name = "axone-1thread" if job.threads == 1 else job.framework
+    return f"{LABELS[name]}, {NAMES[job.spec.optimizer]}{rate}"
 
 
 def drift(run: dict) -> float | None:
@@ -108,7 +111,7 @@ def mnist_table(jobs, runs) -> tuple[str, list[str]]:
                     + [fmt(median_over(found)), fmt(accuracy, ".4f"),
                        "" if ratio is None else fmt(ratio, ".2f"), fmt(moved, ".0%"),
                        fmt_load(max_load(found))])
-        if job.framework == "axone" and job.spec.optimizer != "sgd":
+        if job.framework == "axone" and job.spec.optimizer != "sgd" and job.threads is None:
             verdicts.append(target_line(f"{label(job)}: every epoch within 10% of the second, "
                                         "largest gap", moved, DRIFT_LIMIT))
     for key, limit in ADAM_TARGETS.items():
@@ -139,10 +142,10 @@ def housing_table(jobs, runs) -> tuple[str, list[str]]:
         found = runs[job.key]
         missing = status_text(found)
         if missing:
-            rows.append([LABELS[job.framework], missing])
+            rows.append([LABELS[job.key], missing])
             continue
         ratio = paired_ratio(reference, found) if job.key != "axone" else None
-        rows.append([LABELS[job.framework], fmt(median_over(found, lambda r: r["epoch_seconds"][0])),
+        rows.append([LABELS[job.key], fmt(median_over(found, lambda r: r["epoch_seconds"][0])),
                      fmt(median_over(found)), fmt(median_over(found, lambda r: r["test_metric"]), ".4f"),
                      "" if ratio is None else fmt(ratio, ".2f"), fmt_load(max_load(found))])
         if job.key in HOUSING_TARGETS and not status_text(reference):
@@ -170,7 +173,7 @@ def main() -> int:
         housing["x_train"], housing["y_train"] = (housing["x_train"][:args.subset],
                                                   housing["y_train"][:args.subset])
     spec = housing_spec(args.epochs, args.seed)
-    housing_jobs = [Job(name, name, spec) for name in args.frameworks]
+    housing_jobs = [framework_job(name, spec) for name in args.frameworks]
     housing_runs = run_jobs(housing_jobs, housing, args)
     text, housing_verdicts = housing_table(housing_jobs, housing_runs)
     print(f"Housing: Normalization -> Dense 50 relu x 3 -> Dense 1, mse, Adam 0.001, batch 32 "

@@ -17,6 +17,7 @@ that single-threaded work is.
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 import sys
 
@@ -71,8 +72,10 @@ def main() -> int:
     title = (f"axone phase timer: one MNIST epoch ({len(data['x_train']):,} images, batch 32) "
              f"and predict ({len(data['x_test']):,} images, batch 32)")
     print_header(title, args, source)
+    adam = dataclasses.replace(spec, optimizer="adam", learning_rate=0.001)
     jobs = [framework_job("axone", spec, key="default threads", mode="phases"),
-            framework_job("axone-1thread", spec, key="1 BLAS thread", mode="phases")]
+            framework_job("axone-1thread", spec, key="1 BLAS thread", mode="phases"),
+            framework_job("axone", adam, key="adam", mode="phases")]
     runs = run_jobs(jobs, data, args)
     default, single = runs["default threads"], runs["1 BLAS thread"]
     why_not = status_text(default)
@@ -99,6 +102,15 @@ def main() -> int:
             print(f"on one core whatever the BLAS threads (elementwise NumPy, reductions, gather, "
                   f"update, Python):\n  {single_threaded:.3f} s of {total:.3f} s "
                   f"({single_threaded / total:.0%} of the {what})")
+        print()
+    if status_text(runs["adam"]) is None:
+        both = phase_medians(runs["adam"], "fit")
+        text, _ = phase_table(FIT_PHASES, both, None)
+        print("training epoch with optimizer=\"adam\" (default BLAS threads): seconds per phase; the "
+              "update is\nNumPy element-wise passes on one core, the kernel gradient a matmul "
+              "(no SGD step to fold in)")
+        print(text)
+        print(f"without the timer: {both['epoch_seconds']:.3f} s")
         print()
     print(f"other load: {fmt_load(max_load(default, single))}, the largest share of the CPUs "
           "that other processes used\nduring these runs; above a few percent, the times include "

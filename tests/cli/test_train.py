@@ -43,7 +43,7 @@ def test_text_labels_reach_logistic_regression_accuracy(tumors_run, tumors_csv):
     assert "task: classification (the target is text (2 labels))" in result.out
     report = json.loads((out / "report.json").read_text())
     frame = pd.read_csv(tumors_csv)
-    train, val, test = split_rows(len(frame), 0.2, 0.2, 42)  # the command's defaults
+    train, val, test = split_rows(len(frame), 0.2, 0.2, 42, frame["label"])  # the defaults
     x, labels = frame[["size", "p53_concentration"]].to_numpy(), frame["label"].to_numpy()
     fit_rows = np.concatenate([train, val])
     logistic = make_pipeline(StandardScaler(), LogisticRegression()).fit(x[fit_rows], labels[fit_rows])
@@ -194,3 +194,27 @@ def test_tsv_semicolons_and_parquet(tmp_path):
     result = axone("train", tmp_path / "h.parquet", "--target", "price", "--epochs", "2", "-q",
                    "--out", tmp_path / "run-pq")
     assert result.status == 0, result.err
+
+
+def test_classes_are_split_in_proportion_and_a_rare_one_stays_in_training():
+    from axone.cli.train import split_rows
+    labels = np.array(["a"] * 80 + ["b"] * 18 + ["c"] * 2)
+    train, val, test = split_rows(100, 0.2, 0.25, 0, labels)
+    assert sorted(np.concatenate([train, val, test]).tolist()) == list(range(100))
+    for rows, share in ((test, 0.2), (val, 0.8 * 0.25)):
+        assert abs((labels[rows] == "a").sum() - 80 * share) <= 1
+        assert abs((labels[rows] == "b").sum() - 18 * share) <= 1
+    assert "c" in set(labels[train])  # two rows: neither split takes the last one
+    assert split_rows(100, 0.2, 0.25, 0, labels)[0].tolist() == train.tolist()  # seeded
+
+
+def test_a_class_with_one_row_still_trains(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=60)})
+    frame["label"] = np.where(frame["x"] > 0, "up", "down")
+    frame.loc[0, "label"] = "odd"
+    path = tmp_path / "rare.csv"
+    frame.to_csv(path, index=False)
+    result = axone("train", path, "--target", "label", "--epochs", "2", "-q", "--out", tmp_path / "r")
+    assert result.status == 0, result.err
+    assert json.loads((tmp_path / "r" / "preprocessing.json").read_text())["classes"] == ["down", "odd", "up"]

@@ -171,3 +171,43 @@ def test_a_subclassed_model_config_recreates_it():
     plain = Plain(name="plain")
     again = Plain.from_config(plain.get_config())
     assert type(again) is Plain and again.name == "plain" and not again.built
+
+
+class ReconstructingRegressor(keras.Model):
+    """Geron's chapter 12 model: its own build() adds a layer, call() adds a reconstruction loss."""
+
+    def __init__(self, output_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.hidden = [keras.layers.Dense(30, activation="relu", kernel_initializer="he_normal")
+                       for _ in range(5)]
+        self.out = keras.layers.Dense(output_dim)
+
+    def build(self, batch_input_shape):
+        n_inputs = batch_input_shape[-1]
+        self.reconstruct = keras.layers.Dense(n_inputs)
+        super().build(batch_input_shape)
+
+    def call(self, inputs, training=None):
+        Z = inputs
+        for layer in self.hidden:
+            Z = layer(Z)
+        reconstruction = self.reconstruct(Z)
+        self.add_loss(0.05 * ops.mean(ops.square(reconstruction - inputs)))
+        return self.out(Z)
+
+
+def test_a_model_build_and_add_loss_in_its_call_are_trained_on():
+    X, y = _data(128)
+    model = ReconstructingRegressor(1)
+    model.compile(loss="mse", optimizer="nadam")
+    history = model.fit(X, y, epochs=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.count_params() == 270 + 4 * 930 + 31 + (30 * 8 + 8)
+    reconstruct = model.reconstruct
+    assert reconstruct in model.layers
+    before = reconstruct.get_weights()[0].copy()
+    model.fit(X, y, epochs=1, verbose=0)  # only the added loss reaches this layer
+    assert not np.array_equal(before, reconstruct.get_weights()[0])
+    mse = np.mean((model.predict(X, verbose=0) - y) ** 2)
+    assert model.evaluate(X, y, verbose=0) > mse  # the reconstruction term is in the loss
+    assert len(model.losses) == 1

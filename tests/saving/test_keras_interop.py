@@ -134,3 +134,21 @@ def test_named_inputs_and_outputs(tmp_path, writer, reader, dict_model):
     assert sorted(predictions) == ["aux", "main"]
     for key, value in model.predict(x, verbose=0).items():
         np.testing.assert_allclose(np.asarray(predictions[key]), np.asarray(value), rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("writer, reader", [(axone, keras), (keras, axone)], ids=["axone_to_keras", "keras_to_axone"])
+def test_constraints_and_regularizers_cross_over(tmp_path, writer, reader):
+    x, y = _data()
+    constraints = writer.constraints
+    model = writer.Sequential([
+        writer.Input(shape=(8,)),
+        writer.layers.Dense(3, kernel_constraint=constraints.MaxNorm(0.5), bias_constraint=constraints.NonNeg(),
+                            kernel_regularizer=writer.regularizers.L1L2(0.01, 0.02)),
+        writer.layers.Dense(1, kernel_constraint=constraints.UnitNorm(axis=0))])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=2, verbose=0)
+    model.save(tmp_path / "m.keras")
+    loaded = _load(reader, tmp_path / "m.keras")
+    assert type(loaded.layers[0].kernel_constraint).__name__ == "MaxNorm"
+    assert loaded.layers[0].kernel_constraint.get_config()["max_value"] == 0.5
+    np.testing.assert_allclose(_keras_predict(loaded, x), _keras_predict(model, x), rtol=1e-5, atol=1e-6)

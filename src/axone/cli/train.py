@@ -101,17 +101,34 @@ def _load_table(args):
     return frame
 
 
-def split_rows(n: int, test_split: float, validation_split: float, seed: int):
-    """`(train, validation, test)` row indices: a seeded shuffle, the test rows first,
-    then `validation_split` of the rest."""
+def split_rows(n: int, test_split: float, validation_split: float, seed: int, labels=None):
+    """`(train, validation, test)` row indices from a seeded shuffle: `test_split` of the
+    rows for the test, then `validation_split` of the rest for validation.
+
+    With `labels` (classification), each class is split in those proportions on its own
+    (stratified), keeping at least one row of every class for training.
+    """
     import numpy as np
-    order = np.random.default_rng(seed).permutation(n)
-    n_test = int(round(n * test_split))
-    n_val = int(round((n - n_test) * validation_split))
-    if n - n_test - n_val < 2 or n_test < 1 or n_val < 1:
+    rng = np.random.default_rng(seed)
+    if labels is None:
+        groups = [rng.permutation(n)]
+    else:
+        codes = np.unique(np.asarray(labels, dtype=str), return_inverse=True)[1]
+        groups = [rng.permutation(np.flatnonzero(codes == c)) for c in range(codes.max() + 1)]
+    parts = ([], [], [])
+    for rows in groups:
+        n_test = int(round(len(rows) * test_split))
+        n_val = int(round((len(rows) - n_test) * validation_split))
+        while len(rows) - n_test - n_val < 1:  # a rare class keeps a training row
+            n_test, n_val = (n_test - 1, n_val) if n_test >= n_val else (n_test, n_val - 1)
+        for part, chosen in zip(parts, (rows[n_test + n_val:], rows[n_test: n_test + n_val],
+                                        rows[:n_test])):
+            part.append(chosen)
+    train, val, test = (rng.permutation(np.concatenate(part)) for part in parts)
+    if len(train) < 2 or len(test) < 1 or len(val) < 1:
         raise UsageError(f"{n} rows are too few to split into training, validation "
                          f"({validation_split}) and test ({test_split}) rows")
-    return order[n_test + n_val:], order[n_test: n_test + n_val], order[:n_test]
+    return train, val, test
 
 
 def run(args) -> None:
@@ -129,8 +146,9 @@ def run(args) -> None:
     if args.task != "auto":
         task, reason = args.task, "as asked"
     print(f"task: {task} ({reason}); {len(frame)} rows")
+    labels = frame[args.target] if task == "classification" else None
     train_rows, val_rows, test_rows = split_rows(len(frame), args.test_split,
-                                                 args.validation_split, args.seed)
+                                                 args.validation_split, args.seed, labels)
     train = frame.iloc[train_rows]
     try:
         prep = TablePreprocessor(args.target, task, scale=not args.no_scale).fit(train)
@@ -140,9 +158,6 @@ def run(args) -> None:
              (("train", train_rows), ("val", val_rows), ("test", test_rows))}
     except PreprocessingError as error:
         raise UsageError(str(error)) from None
-    except KeyError as error:  # a test or validation class never seen in training
-        raise UsageError(f"the class {error.args[0]!r} of {args.target!r} is too rare: none of its "
-                         "rows fell in the training part; drop its rows or add more") from None
 
     axone.utils.set_random_seed(args.seed)
     model = _build(axone, prep, hidden, activation)

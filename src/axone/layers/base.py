@@ -386,7 +386,8 @@ class Layer:
         self.__dict__["_call_kwargs"] = kwargs
         if isinstance(inputs, (list, tuple, dict)):
             self._accepts_list_input = True
-        self.__dict__.setdefault("_input_template", inputs)
+        if "_input_template" not in self.__dict__:  # the structure only: no data kept alive
+            self._input_template = tracing.pack_like(inputs, [None] * len(leaves))
         if any(symbolic):
             if not all(symbolic):
                 raise TypeError(f"Layer {self.name!r} received a mix of symbolic tensors and arrays; "

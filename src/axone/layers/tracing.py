@@ -18,7 +18,7 @@ traced: `bool()` of a symbolic tensor raises the error that names
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -84,6 +84,7 @@ class Trace:
     inputs: Any
     outputs: Any
     n_losses: int = 0  # terms given to add_loss: the plan's last outputs (each a scalar sum)
+    plan_outputs: list = field(default_factory=list)  # the plan's output tensors, losses last
 
     @property
     def single_output(self) -> bool:
@@ -136,7 +137,8 @@ def trace(function: Callable, example, prefix: str, what: str, **kwargs) -> Trac
                 "layers and axone.ops."
             )
     plan = plan_graph(made, flat_outputs + added)
-    return Trace(plan=plan, inputs=inputs, outputs=outputs, n_losses=len(added))
+    return Trace(plan=plan, inputs=inputs, outputs=outputs, n_losses=len(added),
+                 plan_outputs=flat_outputs + added)
 
 
 # ------------------------------------------------------ calls and arguments
@@ -232,7 +234,8 @@ def traced_loss_layers(layers) -> list:
         if id(layer) in seen:
             return
         seen.add(id(layer))
-        if any(t.n_losses for t in layer.__dict__.get("_traces", {}).values()):
+        if getattr(layer, "_n_added_losses", 0) or any(
+                t.n_losses for t in layer.__dict__.get("_traces", {}).values()):
             found.append(layer)
         for inner in layer._tracked_layers():
             visit(inner)

@@ -67,19 +67,25 @@ class Model(Trainer, Layer):
         Layer.__init__(self, name=name or unique_name(default), trainable=trainable, **kwargs)
         Trainer.__init__(self)
         self._plan: Plan | None = None
+        self._n_added_losses = 0
         self._train_plan: Plan | None = None  # a subclassed call traced with training=True, if it differs
         self._params: ParameterBuffer | None = None
         if inputs is not None and outputs is not None:
             self._init_graph(inputs, outputs)
 
     # ------------------------------------------------------------------ graph
-    def _init_graph(self, inputs, outputs) -> None:
+    def _init_graph(self, inputs, outputs, added_losses=()) -> None:
+        """Plan the graph; `added_losses` are the add_loss terms of a subclassed call,
+        planned as extra outputs after the model's own (see `_forward`)."""
         self.inputs, self._input_kind, self._input_keys = _flatten_structure(inputs, "inputs")
         self.outputs, self._output_kind, self._output_keys = _flatten_structure(outputs, "outputs")
         walk = None
         if self._output_kind == "dict":  # Keras walks dict outputs by key to order the layers
             walk = [t for _, t in sorted(zip(self._output_keys, self.outputs), key=lambda kv: kv[0])]
-        self._plan = plan_graph(self.inputs, self.outputs, walk)
+        added_losses = list(added_losses)
+        self._n_added_losses = len(added_losses)
+        self._plan = plan_graph(self.inputs, self.outputs + added_losses,
+                                None if walk is None else walk + added_losses)
         self.input_names = [t.node.layer.name for t in self.inputs]
         self.output_names = [t.node.layer.name for t in self.outputs]
         if self._output_kind == "dict":
@@ -233,7 +239,11 @@ class Model(Trainer, Layer):
         """Run the plan on input arrays; return the output arrays."""
         plan = self._last_plan = self._plan if not (training and self._train_plan) else self._train_plan
         caches = self._node_caches = [] if plan.shared else None
-        return run_forward(plan, xs, training, caches)
+        outputs = run_forward(plan, xs, training, caches)
+        if self._n_added_losses:  # a subclassed call's add_loss terms: kept for the loss
+            self._step_losses = outputs[-self._n_added_losses:]
+            return outputs[:-self._n_added_losses]
+        return outputs
 
     def _backward(self, output_grads: list[xp.ndarray], sgd_step_layers: frozenset = frozenset(),
                   input_grads: bool = False):
@@ -245,6 +255,10 @@ class Model(Trainer, Layer):
         """
         plan = getattr(self, "_last_plan", None) or self._plan
         caches = self._node_caches if plan.shared else None
+        if self._n_added_losses:
+            from axone.layers.tracing import LOSS_GRADIENT_SCALE
+            output_grads = list(output_grads) + [xp.full((), LOSS_GRADIENT_SCALE[0], dtype=xp.asarray(v).dtype)
+                                                 for v in self._step_losses]
         return run_backward(plan, output_grads, caches, sgd_step_layers, input_grads)
 
     def _added_loss(self) -> float:
@@ -253,7 +267,7 @@ class Model(Trainer, Layer):
 
     def _on_graph_changed(self) -> None:
         from axone.layers.tracing import traced_loss_layers
-        self._loss_layers = traced_loss_layers(self._plan.layers)
+        self._loss_layers = traced_loss_layers(self._plan.layers) + ([self] if self._n_added_losses else [])
         self._penalties = Penalties(self.layers)
         self._after_graph_change()
 
@@ -278,7 +292,7 @@ class Model(Trainer, Layer):
     def build(self, input_shape=None) -> None:
         """Build a subclassed model for inputs of `input_shape` (batch axis included),
         e.g. `(None, 8)`, or a list/dict of shapes for several inputs."""
-        if not self._subclassed:
+        if not self._subclassed or self.__dict__.get("_building"):
             return
         if input_shape is None:
             raise ValueError(f"build() of model {self.name!r} needs input_shape, e.g. model.build((None, 8)).")

@@ -59,17 +59,31 @@ def _is_leaf_list(x) -> bool:
 
 
 def build_subclassed(model, example) -> None:
-    """Trace `model.call` on stand-ins for `example` and make the graph the model's plan."""
+    """Run the model's own `build` (if it has one), trace `model.call` on stand-ins for
+    `example`, and make the recorded graph the model's plan."""
+    if model.__dict__.get("_building"):  # the model's build() called super().build()
+        return
+    model._building = True
+    try:
+        if type(model).build is not _model_class().build:
+            shapes = [(None,) + tuple(leaf.shape[1:]) for leaf in tracing.flatten(example)]
+            model.build(tracing.pack_like(example, shapes))
+        _trace_into_plan(model, example)
+    finally:
+        model._building = False
+
+
+def _model_class():
+    from axone.models.model import Model
+    return Model
+
+
+def _trace_into_plan(model, example) -> None:
     accepts = model._call_arguments()
     takes_training = "training" in accepts or "**" in accepts
     what = f"The call() of model {model.name!r} ({type(model).__name__})"
     kwargs = {"training": None} if takes_training else {}
     found = tracing.trace(model.call, example, prefix=model.name, what=what, **kwargs)
-    if found.n_losses:
-        raise NotImplementedError(
-            f"Model {model.name!r}: add_loss() in a Model's own call() is not supported yet; call "
-            "it in the call() of a custom Layer used by the model (the model then trains on it)."
-        )
     if takes_training:
         # `if training:` in call: trace the training branch too, and keep it only if
         # it records another graph (the nodes of an identical one are forgotten).
@@ -79,7 +93,12 @@ def build_subclassed(model, example) -> None:
         else:
             _forget_nodes(train.plan)
             model._train_plan = train.plan
-    model._init_graph(found.inputs, found.outputs)
+            if train.n_losses != found.n_losses:
+                raise NotImplementedError(f"Model {model.name!r}: call() must add the same number of "
+                                          "losses (add_loss) with and without training.")
+    losses = [found.plan_outputs[i] for i in range(len(found.plan_outputs) - found.n_losses,
+                                                   len(found.plan_outputs))]
+    model._init_graph(found.inputs, found.outputs, added_losses=losses)
 
 
 def _same_steps(a, b) -> bool:
@@ -133,13 +152,18 @@ def forward(model, inputs, training: bool):
     caches: list = []
     outputs = run_forward(plan, xs, training, caches)
     model._cache = (plan, caches)
+    if model._n_added_losses:  # its call's add_loss terms, for the outer model's loss
+        model._step_losses = outputs[-model._n_added_losses:]
+        outputs = outputs[:-model._n_added_losses]
     return outputs[0] if len(outputs) == 1 else outputs
 
 
 def backward(model, grad_output):
     """Backpropagate through the model's plan (fusion off: the gradient is the outputs')."""
     plan, caches = model._cache
-    grads = [grad_output] if len(plan.output_slots) == 1 else list(grad_output)
+    grads = [grad_output] if len(plan.output_slots) - model._n_added_losses == 1 else list(grad_output)
+    grads += [np.full((), tracing.LOSS_GRADIENT_SCALE[0], dtype=np.asarray(v).dtype)
+              for v in (model._step_losses if model._n_added_losses else ())]
     with unfused(model):
         input_grads = run_backward(plan, grads, caches, input_grads=model.input_grad_needed)
     if not model.input_grad_needed:
