@@ -84,3 +84,8 @@ def test_surface(kind):
         assert np.allclose(y, x.mean(axis=1))
     with pytest.raises(ValueError, match="Received: kind='cone'"):
         synthetic.surface(kind="cone")
+
+
+def test_noise_must_be_a_number():
+    with pytest.raises(ValueError, match="Received: noise='high'"):
+        synthetic.moons(noise="high")

@@ -74,10 +74,9 @@ def test_errors():
         Embedding(0, 3)
     with pytest.raises(ValueError, match="output_dim=2.5"):
         Embedding(3, 2.5)
-    with pytest.raises(NotImplementedError, match="mask_zero=True"):
+    with pytest.raises(NotImplementedError, match=r"mask_zero=True is not supported \(axone layers carry no "
+                       r"masks.*pass mask_zero=False"):
         Embedding(3, 2, mask_zero=True)
-    with pytest.raises(NotImplementedError, match="embeddings_regularizer"):
-        Embedding(3, 2, embeddings_regularizer="l2")
     layer = Embedding(3, 2, name="emb")
     with pytest.raises(ValueError, match=r"'emb': ids must be in \[0, input_dim=3\). Received ids from 0 to 3"):
         layer(np.array([[0, 3]]))

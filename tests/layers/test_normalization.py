@@ -218,8 +218,8 @@ def test_layer_normalization_weights_config_and_errors():
         LayerNormalization(axis=3)(axone.Input(shape=(4,)))
     with pytest.raises(ValueError, match="Duplicate axes"):
         LayerNormalization(axis=[1, -1])(axone.Input(shape=(4,)))
-    with pytest.raises(NotImplementedError, match="gamma_regularizer"):
-        LayerNormalization(gamma_regularizer="l2")
+    with pytest.raises(NotImplementedError, match="rms_scaling=True"):
+        LayerNormalization(rms_scaling=True)
     with pytest.raises(ValueError, match=r"expected shape \(None, 30\)"):
         layer(axone.Input(shape=(31,)))
 

@@ -165,3 +165,101 @@ def test_penalties_inside_a_nested_model_count():
     k = inner.layers[-1].kernel.numpy().astype("float64")
     expected = np.mean((X @ k @ np.ones((2, 1)) - Y) ** 2) + 0.5 * np.sum(k ** 2)
     assert model.evaluate(X, Y, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+# ---- the same mechanism on Embedding, BatchNormalization and LayerNormalization
+IDS = RNG.integers(0, 4, size=(6, 2))
+IDS_TARGET = RNG.standard_normal((6, 2, 1))
+
+
+def _normalize(x, axis_mean):
+    mean = x.mean(axis=axis_mean, keepdims=True)
+    return (x - mean) / np.sqrt(((x - mean) ** 2).mean(axis=axis_mean, keepdims=True) + 1e-3)
+
+
+def _embedding_case():
+    emb = layers.Embedding(4, 3, embeddings_regularizer=regularizers.l2(0.1),
+                           activity_regularizer=regularizers.l1(0.05))
+    out = layers.Dense(1)
+    model = keras.Sequential([keras.Input((2,), dtype="int32"), emb, out])
+
+    def by_hand():
+        h = emb.embeddings.value[IDS]
+        mse = np.mean((h @ out.kernel.value + out.bias.value - IDS_TARGET) ** 2)
+        return mse + 0.1 * np.sum(emb.embeddings.value ** 2) + 0.05 * np.sum(np.abs(h)) / len(IDS)
+
+    return model, [emb.embeddings, out.kernel, out.bias], IDS, IDS_TARGET, by_hand
+
+
+def _normalization_case(cls):
+    norm = cls(gamma_regularizer=regularizers.l2(0.3), beta_regularizer=regularizers.l1(0.2),
+               beta_initializer="ones", gamma_initializer=keras.initializers.Constant(1.5))
+    out = layers.Dense(1)
+    model = keras.Sequential([keras.Input((3,)), norm, out])
+    axis = 0 if cls is layers.BatchNormalization else -1  # training mode: batch statistics
+
+    def by_hand():
+        h = _normalize(X, axis) * norm.gamma.value + norm.beta.value
+        mse = np.mean((h @ out.kernel.value + out.bias.value - Y) ** 2)
+        return mse + 0.3 * np.sum(norm.gamma.value ** 2) + 0.2 * np.sum(np.abs(norm.beta.value))
+
+    return model, [norm.gamma, norm.beta, out.kernel, out.bias], X, Y, by_hand
+
+
+CASES = {"Embedding": _embedding_case, "BatchNormalization": lambda: _normalization_case(layers.BatchNormalization),
+         "LayerNormalization": lambda: _normalization_case(layers.LayerNormalization)}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_other_layers_penalties_reach_the_loss_and_the_step(name):
+    backend.set_floatx("float64")
+    keras.utils.set_random_seed(2)
+    model, variables, x, y, by_hand = CASES[name]()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1.0), loss="mse")
+    expected = by_hand()
+    before = [v.numpy() for v in variables]
+    numeric = [numerical_gradient(by_hand, v.value) for v in variables]
+    assert model.train_on_batch(x, y) == pytest.approx(expected, rel=1e-6)  # before its update
+    for variable, old, gradient in zip(variables, before, numeric):
+        np.testing.assert_allclose(old - variable.numpy(), gradient, rtol=1e-6, atol=1e-9)
+
+
+def test_layer_normalization_penalties_count_in_evaluate():
+    backend.set_floatx("float64")
+    model, _, x, y, by_hand = _normalization_case(layers.LayerNormalization)
+    model.compile(optimizer="sgd", loss="mse")
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(by_hand(), rel=1e-6)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.Embedding(4, 3, embeddings_constraint=constraints.NonNeg()),
+    lambda: layers.BatchNormalization(gamma_constraint=constraints.NonNeg(), beta_constraint=constraints.NonNeg()),
+    lambda: layers.LayerNormalization(gamma_constraint=constraints.NonNeg(), beta_constraint=constraints.NonNeg()),
+], ids=["Embedding", "BatchNormalization", "LayerNormalization"])
+def test_other_layers_constraints_hold_after_each_step(make):
+    layer = make()
+    embedding = isinstance(layer, layers.Embedding)
+    model = keras.Sequential([keras.Input((2,) if embedding else (3,), dtype="int32" if embedding else None),
+                              layer, layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="mse")
+    for variable in layer.trainable_weights:
+        variable.assign(-np.abs(variable.numpy()) - 1.0)  # far outside the constraint
+    constrained = layer.trainable_weights
+    seen = []
+    x, y = (IDS, IDS_TARGET) if embedding else (X, Y)
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0, callbacks=[keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: seen.append(min(v.numpy().min() for v in constrained)))])
+    assert len(seen) == 3 and min(seen) >= 0
+
+
+@pytest.mark.parametrize("layer", [
+    layers.Embedding(4, 3, embeddings_regularizer="l2", activity_regularizer=regularizers.l1(0.3),
+                     embeddings_constraint="non_neg"),
+    layers.BatchNormalization(gamma_regularizer=regularizers.l2(0.2), beta_constraint=constraints.MaxNorm(2.0)),
+    layers.LayerNormalization(beta_regularizer="l1", gamma_constraint="unit_norm"),
+], ids=["Embedding", "BatchNormalization", "LayerNormalization"])
+def test_other_layers_penalties_round_trip_through_the_config(layer):
+    config = layer.get_config()
+    again = type(layer).from_config(config)
+    assert again.get_config() == config
+    assert any(value is not None for key, value in config.items() if key.endswith(("regularizer", "constraint")))

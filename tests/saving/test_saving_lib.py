@@ -267,7 +267,6 @@ def test_learning_rate_changed_during_training_is_restored(tmp_path):
     assert float(loaded.optimizer.learning_rate) == pytest.approx(0.0025)
 
 
-
 def test_dict_inputs_and_outputs_keep_their_names(tmp_path, dict_model):
     rng = np.random.default_rng(0)
     x = {"wide": rng.normal(size=(6, 5)).astype("float32"), "deep": rng.normal(size=(6, 3)).astype("float32")}
@@ -278,3 +277,34 @@ def test_dict_inputs_and_outputs_keep_their_names(tmp_path, dict_model):
     assert isinstance(predictions, dict) and sorted(predictions) == ["aux", "main"]
     for key, value in model.predict(x, verbose=0).items():
         np.testing.assert_array_equal(predictions[key], value)
+
+
+class _TwoInputs(axone.Model):
+    """A subclassed model whose layers (a Normalization among them) get their variables when traced."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.norm = axone.layers.Normalization()
+        self.hidden = axone.layers.Dense(4, activation="relu")
+        self.out = axone.layers.Dense(1)
+
+    def call(self, inputs):
+        wide, deep = inputs
+        return self.out(axone.layers.concatenate([self.norm(wide), self.hidden(deep)]))
+
+
+def test_subclassed_model_is_rebuilt_from_its_build_config(tmp_path):
+    x, y = _data()
+    model = _TwoInputs(name="two_inputs")
+    model.norm.adapt(x[:, :3])
+    model.compile(optimizer="adam", loss="mse")
+    model.fit((x[:, :3], x[:, 3:]), y, epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as archive:
+        config = json.loads(archive.read("config.json"))
+    assert config["build_config"] == {"input_shape": [[None, 3], [None, 5]]}  # Keras 3's form
+    loaded = axone.models.load_model(tmp_path / "m.keras", custom_objects={"_TwoInputs": _TwoInputs})
+    assert isinstance(loaded, _TwoInputs) and loaded.name == "two_inputs"
+    np.testing.assert_array_equal(loaded.norm.mean, model.norm.mean)  # the adapted statistics too
+    np.testing.assert_array_equal(loaded.predict((x[:, :3], x[:, 3:]), verbose=0),
+                                  model.predict((x[:, :3], x[:, 3:]), verbose=0))

@@ -13,11 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from axone.datasets.bunch import Bunch, as_frames
-
-
-def _check_n(n_samples, minimum: int = 1):
-    if not isinstance(n_samples, (int, np.integer)) or isinstance(n_samples, bool) or n_samples < minimum:
-        raise ValueError(f"n_samples must be an integer >= {minimum}. Received: n_samples={n_samples!r}")
+from axone.datasets.synthetic import check_sizes
 
 
 def _bunch(data, target, feature_names, target_name, descr, as_frame, return_X_y, **extra):
@@ -57,7 +53,7 @@ def houses(n_samples: int = 1000, seed: int | None = None, *, as_frame: bool = F
         A `Bunch`: `data` float64 (n, 2), `target` float64 (n,),
         `feature_names` ["size", "nb_room"], `target_names` ["price"].
     """
-    _check_n(n_samples)
+    check_sizes(n_samples)
     rng = np.random.default_rng(seed)
     size = np.clip(np.round(rng.lognormal(np.log(90.0), 0.4, n_samples)), 25, 250)
     rooms = np.clip(np.round(size / 28.0 + rng.normal(0.0, 0.7, n_samples)), 1, 10)
@@ -95,7 +91,7 @@ def tumors(n_samples: int = 1000, seed: int | None = None, *, as_frame: bool = F
         `feature_names` ["size", "p53_concentration"], `target_names`
         ["malignant"], `class_names` ["benign", "malignant"].
     """
-    _check_n(n_samples)
+    check_sizes(n_samples)
     rng = np.random.default_rng(seed)
     malignant = (rng.random(n_samples) < 0.4).astype(np.int64)
     size = np.where(malignant, rng.normal(3.5, 1.0, n_samples), rng.normal(1.8, 0.6, n_samples))

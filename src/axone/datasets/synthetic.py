@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 
-def _check(n_samples, noise, minimum: int = 1):
+def check_sizes(n_samples, noise=0.0, minimum: int = 1):
+    """Raise ValueError unless `n_samples` is an integer >= `minimum` and `noise` a number >= 0."""
     if not isinstance(n_samples, (int, np.integer)) or isinstance(n_samples, bool) or n_samples < minimum:
         raise ValueError(f"n_samples must be an integer >= {minimum}. Received: n_samples={n_samples!r}")
-    if not np.isscalar(noise) or not noise >= 0:
+    if not isinstance(noise, (int, float, np.number)) or isinstance(noise, bool) or not noise >= 0:
         raise ValueError(f"noise must be a number >= 0. Received: noise={noise!r}")
 
 
@@ -36,7 +37,7 @@ def _finish(x, y, noise, rng, shuffle: bool = True):
 
 def xor(n_samples: int = 200, noise: float = 0.0, seed: int | None = None):
     """Points uniform in `[-1, 1]^2`; class 1 where exactly one coordinate is positive."""
-    _check(n_samples, noise)
+    check_sizes(n_samples, noise)
     rng = np.random.default_rng(seed)
     x = rng.uniform(-1.0, 1.0, (n_samples, 2))
     y = (x[:, 0] > 0) ^ (x[:, 1] > 0)
@@ -45,7 +46,7 @@ def xor(n_samples: int = 200, noise: float = 0.0, seed: int | None = None):
 
 def moons(n_samples: int = 100, noise: float = 0.0, seed: int | None = None):
     """Two interleaving half circles (class 0 the upper one), as scikit-learn's `make_moons`."""
-    _check(n_samples, noise, minimum=2)
+    check_sizes(n_samples, noise, minimum=2)
     rng = np.random.default_rng(seed)
     n_outer, n_inner = _split(n_samples, 2)
     outer = np.linspace(0.0, np.pi, n_outer)
@@ -62,7 +63,7 @@ def circles(n_samples: int = 100, noise: float = 0.0, factor: float = 0.5, seed:
     Args:
         factor: the inner radius, in (0, 1). Defaults to 0.5.
     """
-    _check(n_samples, noise, minimum=2)
+    check_sizes(n_samples, noise, minimum=2)
     if not 0 < factor < 1:
         raise ValueError(f"factor must be between 0 and 1 (exclusive). Received: factor={factor!r}")
     rng = np.random.default_rng(seed)
@@ -84,7 +85,7 @@ def spirals(n_samples: int = 200, noise: float = 0.0, n_classes: int = 2, turns:
         n_classes: number of arms (one class each). Defaults to 2.
         turns: how many times each arm winds around the origin. Defaults to 1.75.
     """
-    _check(n_samples, noise, minimum=n_classes)
+    check_sizes(n_samples, noise, minimum=n_classes)
     if not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
         raise ValueError(f"n_classes must be an integer >= 2. Received: n_classes={n_classes!r}")
     rng = np.random.default_rng(seed)
@@ -109,7 +110,7 @@ def blobs(n_samples: int = 100, noise: float = 1.0, centers=3, n_features: int =
         n_features: dimensions, when `centers` is a number. Defaults to 2.
         center_box: bounds of the random centres. Defaults to `(-10, 10)`.
     """
-    _check(n_samples, noise)
+    check_sizes(n_samples, noise)
     rng = np.random.default_rng(seed)
     if np.isscalar(centers):
         if not isinstance(centers, (int, np.integer)) or centers < 1:
@@ -138,7 +139,7 @@ def surface(n_samples: int = 200, noise: float = 0.0, kind: str = "gaussians", s
     Returns:
         `(x, y)`: `x` float64 `(n_samples, 2)`, `y` float64 `(n_samples,)`.
     """
-    _check(n_samples, noise)
+    check_sizes(n_samples, noise)
     if kind not in SURFACES:
         raise ValueError(f"kind must be one of {SURFACES}. Received: kind={kind!r}")
     rng = np.random.default_rng(seed)

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from axone import initializers
+from axone import constraints, initializers, regularizers
 from axone.backend import xp
 from axone.layers.base import Layer
 
@@ -24,8 +24,14 @@ class Embedding(Layer):
         input_dim: positive int, the number of ids (the largest id plus one).
         output_dim: positive int, the size of each vector.
         embeddings_initializer: defaults to `"uniform"` (uniform in [-0.05, 0.05]).
+        embeddings_regularizer: penalty on the table, added to the loss
+            (see `axone.regularizers`). Defaults to `None`.
+        embeddings_constraint: projection of the table after each optimizer
+            step (see `axone.constraints`). Defaults to `None`.
         mask_zero: must stay `False`: axone has no masking, so id 0 is an
             ordinary id (`True` raises rather than being ignored).
+        activity_regularizer: penalty on the output, added to the loss divided
+            by the batch size (as Keras 3). Defaults to `None`.
         weights: optional initial `(input_dim, output_dim)` array (or a list of one).
 
     Inputs are integer ids of any shape `(batch, ...)`; float inputs holding
@@ -52,15 +58,19 @@ class Embedding(Layer):
         if kwargs.pop("input_length", None) is not None:
             warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
         super().__init__(**kwargs)
-        _unsupported("Embedding", "mask_zero", mask_zero, "axone has no masking; id 0 is an ordinary id")
-        _unsupported("Embedding", "embeddings_regularizer", embeddings_regularizer, "not implemented")
-        _unsupported("Embedding", "embeddings_constraint", embeddings_constraint, "not implemented")
+        _unsupported("Embedding", "mask_zero", mask_zero,
+                     "axone layers carry no masks, so the layers after it could not skip the padded "
+                     "positions; pass mask_zero=False: id 0 is then an ordinary id, which the model "
+                     "can learn to use as padding, or remove the padding from the data")
         _unsupported("Embedding", "lora_rank", lora_rank, "not implemented")
-        _unsupported("Embedding", "activity_regularizer", activity_regularizer, "not implemented")
         _unsupported("Embedding", "quantization_config", quantization_config, "not implemented")
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
+        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
+        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._activity_loss = 0.0
         self.mask_zero = False
         self.embeddings = None
         if weights is not None:
@@ -68,8 +78,10 @@ class Embedding(Layer):
             self.set_weights(weights if isinstance(weights, list) and len(weights) == 1 else [weights])
 
     def build(self, input_shape=None):
+        # The model adds the penalty and applies the constraint (axone.models.penalties).
         self.embeddings = self.add_weight((self.input_dim, self.output_dim), self.embeddings_initializer,
-                                          "embeddings")
+                                          "embeddings", regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint)
 
     def check_input_shape(self, input_shape):
         """Any shape of ids fits the same table."""
@@ -94,16 +106,25 @@ class Embedding(Layer):
 
     def forward(self, x, training=False):
         ids = self._ids(x)
+        y = xp.take(self.embeddings.value, ids, axis=0)
+        if self.activity_regularizer is not None:  # Keras 3: the penalty over the batch size
+            self._activity_loss = self.activity_regularizer(y) / max(len(y), 1)
         if training:
-            self._cache = ids
-        return xp.take(self.embeddings.value, ids, axis=0)
+            self._cache = (ids, y if self.activity_regularizer is not None else None)
+        return y
 
     def backward(self, grad_output):
-        ids = self._cache
+        ids, y = self._cache
+        if y is not None:
+            grad_output = grad_output + self.activity_regularizer.gradient(y) / max(len(y), 1)
         grad = self.embeddings.grad
         grad[...] = 0.0
         xp.add.at(grad, ids.reshape(-1), grad_output.reshape(-1, self.output_dim))
         return None  # ids are not differentiable
+
+    def activity_loss(self) -> float:
+        """The activity penalty of the last forward pass (0.0 without `activity_regularizer`)."""
+        return self._activity_loss
 
     def get_config(self):
         return {
@@ -111,9 +132,9 @@ class Embedding(Layer):
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
             "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-            "embeddings_regularizer": None,
-            "activity_regularizer": None,
-            "embeddings_constraint": None,
+            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
             "quantization_config": None,
         }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from axone.backend import xp
 
-from axone import initializers
+from axone import constraints, initializers, regularizers
 from axone.layers.base import Layer
 
 
@@ -41,6 +41,12 @@ class BatchNormalization(Layer):
         gamma_initializer: defaults to `"ones"`.
         moving_mean_initializer: defaults to `"zeros"`.
         moving_variance_initializer: defaults to `"ones"`.
+        beta_regularizer, gamma_regularizer: penalties added to the loss.
+            Default to `None`.
+        beta_constraint, gamma_constraint: projections applied after each
+            optimizer step. Default to `None`.
+        synchronized: accepted for Keras compatibility: axone runs on one
+            device, where synchronized statistics are the batch statistics.
 
     Weights, in Keras's order: `gamma`, `beta` (trainable), `moving_mean`,
     `moving_variance` (non-trainable), each of shape `(features,)`.
@@ -51,7 +57,8 @@ class BatchNormalization(Layer):
     def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
                  center: bool = True, scale: bool = True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros",
-                 moving_variance_initializer="ones", **kwargs):
+                 moving_variance_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, synchronized: bool = False, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(axis, (int, xp.integer)) or isinstance(axis, bool):
             raise TypeError(f"`axis` must be an int. Received: axis={axis!r}")
@@ -64,6 +71,8 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        _set_penalties(self, beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint)
+        self.synchronized = bool(synchronized)
         self.gamma = self.beta = self.moving_mean = self.moving_variance = None
 
     def build(self, input_shape):
@@ -83,10 +92,7 @@ class BatchNormalization(Layer):
         self._reduce_axes = tuple(i for i in range(rank) if i != self._axis)
         # Per-feature vectors reshaped to broadcast along `axis`: (features,) -> (1, features, 1, ...).
         self._broadcast = tuple(features if i == self._axis else 1 for i in range(rank))
-        if self.scale:
-            self.gamma = self.add_weight((features,), self.gamma_initializer, "gamma")
-        if self.center:
-            self.beta = self.add_weight((features,), self.beta_initializer, "beta")
+        _add_scale_and_offset(self, (features,))
         self.moving_mean = self.add_weight((features,), self.moving_mean_initializer,
                                            "moving_mean", trainable=False)
         self.moving_variance = self.add_weight((features,), self.moving_variance_initializer,
@@ -163,7 +169,35 @@ class BatchNormalization(Layer):
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
+            **_penalty_config(self),
+            "synchronized": self.synchronized,
         }
+
+
+def _set_penalties(layer, beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint) -> None:
+    layer.beta_regularizer = regularizers.get(beta_regularizer)
+    layer.gamma_regularizer = regularizers.get(gamma_regularizer)
+    layer.beta_constraint = constraints.get(beta_constraint)
+    layer.gamma_constraint = constraints.get(gamma_constraint)
+
+
+def _add_scale_and_offset(layer, shape) -> None:
+    """`gamma` then `beta` (Keras's order), carrying their penalties for the model (axone.models.penalties)."""
+    if layer.scale:
+        layer.gamma = layer.add_weight(shape, layer.gamma_initializer, "gamma",
+                                       regularizer=layer.gamma_regularizer, constraint=layer.gamma_constraint)
+    if layer.center:
+        layer.beta = layer.add_weight(shape, layer.beta_initializer, "beta",
+                                      regularizer=layer.beta_regularizer, constraint=layer.beta_constraint)
+
+
+def _penalty_config(layer) -> dict:
+    return {
+        "beta_regularizer": regularizers.serialize(layer.beta_regularizer),
+        "gamma_regularizer": regularizers.serialize(layer.gamma_regularizer),
+        "beta_constraint": constraints.serialize(layer.beta_constraint),
+        "gamma_constraint": constraints.serialize(layer.gamma_constraint),
+    }
 
 
 def _canonical_axes(axis, rank: int) -> list[int]:
@@ -210,6 +244,10 @@ class LayerNormalization(Layer):
         scale: whether to multiply by `gamma`. Defaults to `True`.
         beta_initializer: defaults to `"zeros"`.
         gamma_initializer: defaults to `"ones"`.
+        beta_regularizer, gamma_regularizer: penalties added to the loss.
+            Default to `None`.
+        beta_constraint, gamma_constraint: projections applied after each
+            optimizer step. Default to `None`.
 
     Weights: `gamma`, `beta` (trainable), of the shape of the `axis` sizes.
     Shapes: any input with known sizes on `axis`; output of the same shape.
@@ -222,11 +260,10 @@ class LayerNormalization(Layer):
         super().__init__(**kwargs)
         self.axis = _check_axis_argument(
             axis, "Expected an int or a list/tuple of ints for the argument 'axis'.")
-        for argument, value in (("beta_regularizer", beta_regularizer), ("gamma_regularizer", gamma_regularizer),
-                                ("beta_constraint", beta_constraint), ("gamma_constraint", gamma_constraint),
-                                ("rms_scaling", rms_scaling or None)):
-            if value is not None:
-                raise NotImplementedError(f"LayerNormalization: {argument}={value!r} is not supported.")
+        if rms_scaling:
+            raise NotImplementedError("LayerNormalization: rms_scaling=True is not supported. "
+                                      "Received: rms_scaling=True")
+        _set_penalties(self, beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint)
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
@@ -247,10 +284,7 @@ class LayerNormalization(Layer):
         self._reduce = tuple(axes)
         self._other = tuple(i for i in range(rank) if i not in axes)
         self._broadcast = tuple(input_shape[i] if i in axes else 1 for i in range(rank))
-        if self.scale:
-            self.gamma = self.add_weight(shape, self.gamma_initializer, "gamma")
-        if self.center:
-            self.beta = self.add_weight(shape, self.beta_initializer, "beta")
+        _add_scale_and_offset(self, shape)
 
     def check_input_shape(self, input_shape):
         expected = self._build_input_shape
@@ -298,10 +332,7 @@ class LayerNormalization(Layer):
             "rms_scaling": False,
             "beta_initializer": initializers.serialize(self.beta_initializer),
             "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": None,
-            "gamma_regularizer": None,
-            "beta_constraint": None,
-            "gamma_constraint": None,
+            **_penalty_config(self),
         }
 
 

@@ -97,6 +97,26 @@ class Model(Trainer, Layer):
         self._pack()
         self._on_graph_changed()
 
+    @property
+    def input_shape(self):
+        """The inputs' shapes, batch axis included (`(None, 8)`; a list for several inputs)."""
+        return self._graph_shapes("inputs", "input shape")
+
+    @property
+    def output_shape(self):
+        """The outputs' shapes, batch axis included (`(None, 1)`; a list for several outputs)."""
+        return self._graph_shapes("outputs", "output shape")
+
+    def _graph_shapes(self, attribute: str, what: str):
+        # As Keras 3: functional and built Sequential models have them, subclassed models do not.
+        if self._subclassed:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {what.replace(' ', '_')!r}: "
+                                 "a subclassed model has no fixed graph; use model.compute_output_shape().")
+        if self._plan is None:
+            raise AttributeError(f"{type(self).__name__} model {self.name!r} has no defined {what} yet.")
+        shapes = [tuple(t.shape) for t in getattr(self, attribute)]
+        return shapes[0] if len(shapes) == 1 else shapes
+
     def _calls_in_plan(self, layer) -> int:
         return sum(step.layer is layer for step in self._plan.steps)
 
