@@ -69,3 +69,13 @@ def fetch_california_housing():
 
     housing = embedded()
     return SimpleNamespace(data=housing.data, target=housing.target)
+
+
+def geron_housing_split():
+    """`(X_train, X_valid, X_test, y_train, y_valid, y_test)`: the book's split (random_state=42)."""
+    from sklearn.model_selection import train_test_split
+
+    data = fetch_california_housing()
+    X_train_full, X_test, y_train_full, y_test = train_test_split(data.data, data.target, random_state=42)
+    X_train, X_valid, y_train, y_valid = train_test_split(X_train_full, y_train_full, random_state=42)
+    return X_train, X_valid, X_test, y_train, y_valid, y_test

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import axone
-from course_data import fetch_california_housing
+from course_data import geron_housing_split
 
 tf = SimpleNamespace(keras=axone, random=SimpleNamespace(set_seed=axone.utils.set_random_seed))
 
@@ -23,12 +23,7 @@ EPOCHS = 10  # the book trains for 20; half as many show the same behaviour
 
 @pytest.fixture(scope="module")
 def housing():
-    from sklearn.model_selection import train_test_split
-
-    data = fetch_california_housing()
-    X_train_full, X_test, y_train_full, y_test = train_test_split(data.data, data.target, random_state=42)
-    X_train, X_valid, y_train, y_valid = train_test_split(X_train_full, y_train_full, random_state=42)
-    return X_train, X_valid, X_test, y_train, y_valid, y_test
+    return geron_housing_split()
 
 
 def test_sequential_regressor_with_an_adapted_normalization_layer(housing):

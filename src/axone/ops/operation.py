@@ -214,7 +214,7 @@ class Elementwise(Operation):
 
     def partials(self, grad, args, out, needed) -> list:
         """The gradient for each argument before broadcasting is undone."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement partials().")
 
 
 def as_array(x):
