@@ -63,7 +63,7 @@ test: $(VENV)/.test
 $(BENCH_VENV)/.installed: pyproject.toml | check-python
 	$(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) --upgrade pip
-	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) -e ".[sklearn]" tensorflow keras scikit-learn scikeras pyinstrument
+	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) -e ".[sklearn,fast]" tensorflow keras scikit-learn scikeras pyinstrument
 	$(BENCH_VENV)/bin/python -m pip install $(PIP_FLAGS) $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
 	touch $@
 

@@ -1,6 +1,6 @@
 """Benchmark: the adaptive optimizers on the course's MNIST classifier, and Adam on a deeper regressor.
 
-    python benchmarks/bench_optimizers.py [--epochs 10] [--frameworks axone,axone-1thread,keras-tf,torch]
+    python benchmarks/bench_optimizers.py [--epochs 10] [--frameworks axone,axone-1thread,axone-numpy,keras-tf,torch]
 
 Part 1, the MNIST classifier of `bench_mnist.py` (784-300-100-10, batch 32)
 compiled as most users compile it, `optimizer="adam"` (learning rate 0.001),
@@ -38,10 +38,11 @@ from harness import (ACCURACY_TOLERANCE, LOAD_NOTE, Job, finish, fmt, fmt_load, 
                      status_text, table, target_line)
 from workers import MLPSpec
 
-FRAMEWORKS = ["axone", "axone-1thread", "keras-tf", "torch"]
+FRAMEWORKS = ["axone", "axone-1thread", "axone-numpy", "keras-tf", "torch"]
 NAMES = {"adam": "Adam", "rmsprop": "RMSprop", "adagrad": "Adagrad", "adamw": "AdamW",
          "nadam": "Nadam", "sgd": "SGD"}
 LABELS = {"axone": "axone", "axone-1thread": "axone, 1 BLAS thread",
+          "axone-numpy": "axone, NumPy update",
           "keras-tf": "Keras 3 on TensorFlow", "torch": "PyTorch loop"}
 #: axone's Adam epoch over each one's must be at most this
 ADAM_TARGETS = {"torch-adam": 0.4, "keras-tf-adam": 0.3, "axone-sgd": 1.6}
@@ -58,6 +59,10 @@ def mnist_jobs(frameworks, epochs: int, seed: int) -> list[Job]:
     if "axone" in frameworks:
         jobs += [Job(f"axone-{opt}", "axone", dataclasses.replace(adam, optimizer=opt))
                  for opt in ("rmsprop", "adagrad", "adamw", "nadam")]
+    if "axone-numpy" in frameworks:  # without the fast extra's compiled update
+        jobs += [Job(f"axone-numpy-{opt}", "axone", dataclasses.replace(adam, optimizer=opt),
+                     env={"AXONE_FUSED": "0"})
+                 for opt in ("rmsprop", "adagrad", "adamw", "nadam")]
         jobs.append(Job("axone-sgd", "axone", base))
     return jobs
 
@@ -70,7 +75,8 @@ def housing_spec(epochs: int, seed: int) -> MLPSpec:
 
 def label(job: Job) -> str:
     rate = f" ({job.spec.learning_rate:g})" if job.spec.optimizer == "sgd" else ""
-    name = "axone-1thread" if job.threads == 1 else job.framework
+    name = ("axone-1thread" if job.threads == 1 else
+            "axone-numpy" if job.env.get("AXONE_FUSED") == "0" else job.framework)
     return f"{LABELS[name]}, {NAMES[job.spec.optimizer]}{rate}"
 
 
@@ -114,10 +120,14 @@ def mnist_table(jobs, runs) -> tuple[str, list[str]]:
         if job.framework == "axone" and job.spec.optimizer != "sgd" and job.threads is None:
             verdicts.append(target_line(f"{label(job)}: every epoch within 10% of the second, "
                                         "largest gap", moved, DRIFT_LIMIT))
+    numpy_adam = runs.get("axone-numpy-adam", [])
     for key, limit in ADAM_TARGETS.items():
         if key in runs and not status_text(runs[key]) and not status_text(reference):
             verdicts.append(target_line(f"axone Adam epoch / {key}", paired_ratio(reference, runs[key]),
                                         limit))
+        if key in runs and numpy_adam and not status_text(runs[key]) and not status_text(numpy_adam):
+            verdicts.append(target_line(f"axone Adam epoch, NumPy update / {key}",
+                                        paired_ratio(numpy_adam, runs[key]), limit))
     keras = runs.get("keras-tf-adam")
     if keras and not status_text(keras) and not status_text(reference):
         gap = median_over(reference, lambda r: r["test_metric"]) - median_over(keras, lambda r: r["test_metric"])

@@ -44,6 +44,7 @@ FRAMEWORKS = ["axone", "axone-1thread", "keras-tf", "torch", "sklearn", "floor"]
 LABELS = {
     "axone": "axone",
     "axone-1thread": "axone, 1 BLAS thread",
+    "axone-numpy": "axone, NumPy update",
     "keras-tf": "Keras 3 on TensorFlow",
     "torch": "PyTorch training loop",
     "sklearn": "scikit-learn MLP (sgd)",
@@ -195,11 +196,12 @@ class Job:
         key: names the job in the results (unique within a script).
         framework: the worker to run: `axone`, `keras-tf`, `torch`,
             `sklearn` or `floor` (`axone-1thread` is `axone` with
-            `threads=1`).
+            `threads=1`; `axone-numpy` is `axone` with `AXONE_FUSED=0`).
         spec: the network and its training.
         mode: `fit`, `predict`, `stream` or `phases` (see `workers.py`).
         options: the mode's options.
         threads: NumPy's BLAS threads (None: its default, all cores).
+        env: more environment variables for the worker.
         needs_data: whether the worker loads the script's data file (a
             `stream` job reads its own files, so that the arrays in memory
             do not hide what `fit` takes).
@@ -212,12 +214,15 @@ class Job:
     options: dict = field(default_factory=dict)
     threads: int | None = None
     needs_data: bool = True
+    env: dict = field(default_factory=dict)
 
 
 def framework_job(name: str, spec: MLPSpec, key: str | None = None, **kwargs) -> Job:
     """A job for a framework of the command line (`axone-1thread` included)."""
     if name == "axone-1thread":
         return Job(key or name, "axone", spec, threads=1, **kwargs)
+    if name == "axone-numpy":  # the optimizers' NumPy update, as without the fast extra
+        return Job(key or name, "axone", spec, env={"AXONE_FUSED": "0"}, **kwargs)
     return Job(key or name, name, spec, **kwargs)
 
 
@@ -288,7 +293,8 @@ def run_jobs(jobs: list[Job], data: dict[str, np.ndarray] | None,
                 with OtherLoad() as load:
                     result = run_worker(job, python_for(job.framework, args),
                                         data_path if job.needs_data else None,
-                                        worker_env(job.framework, args, job.threads),
+                                        {**worker_env(job.framework, args, job.threads),
+                                         **job.env},
                                         args.timeout)
                 result["other_load"] = load.share
                 runs[job.key].append(result)

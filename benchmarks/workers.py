@@ -181,8 +181,10 @@ class AnonymousMemorySampler:
 def _import_axone():
     """axone under the name the course uses for Keras, and its versions."""
     import axone as keras
+    from axone.optimizers import fused
 
-    return keras, f"axone {keras.__version__}, {_numpy_info()}"
+    update = "fused updates (numba)" if fused.available() else "NumPy updates"
+    return keras, f"axone {keras.__version__}, {_numpy_info()}, {update}"
 
 
 def _import_keras_tf():

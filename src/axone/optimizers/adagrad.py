@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from axone.backend import xp
 
+from axone.optimizers import fused
 from axone.optimizers.base import Optimizer, check_range
 
 
@@ -36,6 +37,11 @@ class Adagrad(Optimizer):
 
     def update_step(self, grad, value, lr, slots):
         acc = slots["accumulator"]
+        kernel = fused.kernel("adagrad", value.dtype)
+        if kernel is not None and fused.arrays_fit(grad, acc, value):
+            dtype = value.dtype.type
+            kernel(grad, acc, value, dtype(self.epsilon), dtype(lr))
+            return
         work = xp.square(grad, out=slots["work"])
         acc += work
         xp.add(acc, self.epsilon, out=work)

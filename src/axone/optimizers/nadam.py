@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from axone.backend import xp
 
+from axone.optimizers import fused
 from axone.optimizers.base import Optimizer, check_range
 
 
@@ -55,6 +56,19 @@ class Nadam(Optimizer):
         t = self.iterations + 1
         mu_t, mu_next = self._mu(t, dtype), self._mu(t + 1, dtype)
         prod = dtype(self._u_product)  # the scalars are in the parameters' dtype, as in Keras
+        # lr * m_hat / (sqrt(v / c**2) + eps) with c = sqrt(1 - beta_2**t) is
+        # (lr * c) * m_hat / (sqrt(v) + eps * c): the scalars take the bias
+        # correction and the learning rate, which saves two passes.
+        correction = xp.sqrt(1 - dtype(self.beta_2) ** t)
+        scale = lr * correction
+        grad_scale = scale * (1 - mu_t) / (1 - prod)
+        momentum_scale = scale * mu_next / (1 - prod * mu_next)
+        epsilon = self.epsilon * correction
+        kernel = fused.kernel("nadam", value.dtype)
+        if kernel is not None and fused.arrays_fit(grad, m, v, value):
+            kernel(grad, m, v, value, dtype(self.beta_1), dtype(1 - self.beta_1), dtype(self.beta_2),
+                   dtype(1 - self.beta_2), dtype(grad_scale), dtype(momentum_scale), dtype(epsilon))
+            return
         work = xp.square(grad, out=slots["work"])
         work *= 1 - self.beta_2
         v *= self.beta_2
@@ -62,16 +76,11 @@ class Nadam(Optimizer):
         xp.multiply(grad, 1 - self.beta_1, out=work)
         m *= self.beta_1
         m += work
-        # lr * m_hat / (sqrt(v / c**2) + eps) with c = sqrt(1 - beta_2**t) is
-        # (lr * c) * m_hat / (sqrt(v) + eps * c): the scalars take the bias
-        # correction and the learning rate, which saves two passes.
-        correction = xp.sqrt(1 - dtype(self.beta_2) ** t)
-        scale = lr * correction
-        grad *= scale * (1 - mu_t) / (1 - prod)
-        xp.multiply(m, scale * mu_next / (1 - prod * mu_next), out=work)
+        grad *= grad_scale
+        xp.multiply(m, momentum_scale, out=work)
         grad += work  # grad is now lr * c * m_hat
         xp.sqrt(v, out=work)
-        work += self.epsilon * correction
+        work += epsilon
         grad /= work
         value -= grad
 

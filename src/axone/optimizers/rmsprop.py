@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from axone.backend import xp
 
+from axone.optimizers import fused
 from axone.optimizers.base import Optimizer, check_range
 
 
@@ -44,6 +45,8 @@ class RMSprop(Optimizer):
     def update_step(self, grad, value, lr, slots):
         rho = self.rho
         v = slots["velocity"]
+        if not self.centered and self._fused_step(grad, value, lr, v, slots.get("momentum")):
+            return
         work = xp.square(grad, out=slots["work"])
         work *= 1 - rho
         v *= rho
@@ -68,6 +71,22 @@ class RMSprop(Optimizer):
             value -= mom
         else:
             value -= grad
+
+    def _fused_step(self, grad, value, lr, v, mom) -> bool:
+        """The plain step in one compiled pass (`axone.optimizers.fused`); False if not available."""
+        dtype = value.dtype.type
+        scalars = (dtype(self.rho), dtype(1 - self.rho), dtype(self.epsilon), dtype(lr))
+        if mom is None:
+            kernel = fused.kernel("rmsprop", value.dtype)
+            if kernel is None or not fused.arrays_fit(grad, v, value):
+                return False
+            kernel(grad, v, value, *scalars)
+        else:
+            kernel = fused.kernel("rmsprop_momentum", value.dtype)
+            if kernel is None or not fused.arrays_fit(grad, v, mom, value):
+                return False
+            kernel(grad, v, mom, value, *scalars, dtype(self.momentum))
+        return True
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
