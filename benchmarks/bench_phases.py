@@ -3,7 +3,8 @@
     python benchmarks/bench_phases.py [--subset N]
 
 Runs the phase timer of `phases.py` in a fresh process, twice per round: with
-NumPy's default BLAS threads (all cores) and with one (OPENBLAS_NUM_THREADS=1).
+NumPy's default BLAS threads (all cores) and with one (OPENBLAS_NUM_THREADS=1);
+then with `optimizer="adam"`, through the fused update and through NumPy's.
 It times one epoch of the course's MNIST classifier (batch 32) part by part
 (gather, forward products, bias and activations, loss, backward, update,
 bookkeeping, the loop), then `predict` on the 10,000 test images likewise.
@@ -75,7 +76,8 @@ def main() -> int:
     adam = dataclasses.replace(spec, optimizer="adam", learning_rate=0.001)
     jobs = [framework_job("axone", spec, key="default threads", mode="phases"),
             framework_job("axone-1thread", spec, key="1 BLAS thread", mode="phases"),
-            framework_job("axone", adam, key="adam", mode="phases")]
+            framework_job("axone", adam, key="adam", mode="phases"),
+            framework_job("axone-numpy", adam, key="adam, NumPy update", mode="phases")]
     runs = run_jobs(jobs, data, args)
     default, single = runs["default threads"], runs["1 BLAS thread"]
     why_not = status_text(default)
@@ -103,15 +105,18 @@ def main() -> int:
                   f"update, Python):\n  {single_threaded:.3f} s of {total:.3f} s "
                   f"({single_threaded / total:.0%} of the {what})")
         print()
-    if status_text(runs["adam"]) is None:
-        both = phase_medians(runs["adam"], "fit")
-        text, _ = phase_table(FIT_PHASES, both, None)
-        print("training epoch with optimizer=\"adam\" (default BLAS threads): seconds per phase; the "
-              "update is\nNumPy element-wise passes on one core, the kernel gradient a matmul "
-              "(no SGD step to fold in)")
-        print(text)
-        print(f"without the timer: {both['epoch_seconds']:.3f} s")
-        print()
+    for key, update in (("adam", "the fused update (one compiled pass, axone.optimizers.fused)"),
+                        ("adam, NumPy update", "NumPy's element-wise passes (AXONE_FUSED=0)")):
+        if status_text(runs[key]) is None:
+            both = phase_medians(runs[key], "fit")
+            text, _ = phase_table(FIT_PHASES, both, None)
+            version = ok_runs(runs[key])[0].get("version", "")
+            print(f"training epoch with optimizer=\"adam\" (default BLAS threads), {update}:\n"
+                  f"seconds per phase ({version}); the update runs on one core, the kernel\n"
+                  "gradient is a matmul (no SGD step to fold in)")
+            print(text)
+            print(f"without the timer: {both['epoch_seconds']:.3f} s")
+            print()
     print(f"other load: {fmt_load(max_load(default, single))}, the largest share of the CPUs "
           "that other processes used\nduring these runs; above a few percent, the times include "
           "contention.")
