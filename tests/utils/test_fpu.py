@@ -8,6 +8,7 @@ import pytest
 
 import axone
 from axone import layers
+from axone.optimizers import fused
 from axone.utils import fpu
 
 TINY = np.finfo(np.float32).tiny
@@ -145,7 +146,16 @@ def subnormal_count(optimizer) -> int:
                for slot in optimizer.slots.values())
 
 
-def test_the_data_produces_subnormal_moments_when_nothing_flushes(monkeypatch):
+def use_update(monkeypatch, update):
+    """Take the optimizers' NumPy update or their fused kernels (axone.optimizers.fused)."""
+    if update == "fused" and not fused.available():
+        pytest.skip("the fused kernels need numba (pip install 'axone[fast]')")
+    monkeypatch.setenv("AXONE_FUSED", "0" if update == "numpy" else "1")
+
+
+@pytest.mark.parametrize("update", ["numpy", "fused"])
+def test_the_data_produces_subnormal_moments_when_nothing_flushes(monkeypatch, update):
+    use_update(monkeypatch, update)
     monkeypatch.setattr(fpu, "_route", lambda: None)
     optimizer = axone.optimizers.Adam(0.01)
     optimizer.flush_every = 0
@@ -161,7 +171,9 @@ OPTIMIZERS["SGD-momentum"] = lambda lr: axone.optimizers.SGD(lr, momentum=0.9)
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 @pytest.mark.parametrize("route", ["hardware", "software"])
-def test_moments_hold_no_subnormal_values_after_training(monkeypatch, name, route):
+@pytest.mark.parametrize("update", ["numpy", "fused"])
+def test_moments_hold_no_subnormal_values_after_training(monkeypatch, name, route, update):
+    use_update(monkeypatch, update)
     if route == "hardware" and not fpu.hardware_flush():
         pytest.skip("no flush-to-zero route on this platform")
     if route == "software":  # the optimizer's own flush, every flush_every steps (1024 is a multiple)
