@@ -19,6 +19,10 @@ raw features -> Dense 50 relu x 3 -> Dense 1, mse, Adam 0.001, batch 32, on
 California housing's 75% / 25% split (PyTorch: the same standardisation as
 a fixed module).
 
+The axone rows use the fused update kernels when numba is installed (`make bench`
+installs the `fast` extra; the version line says which); the "axone, NumPy update"
+rows run the same with `AXONE_FUSED=0`, as an install without the extra does.
+
 The targets (issue 13): Adam's epoch at most 0.4x PyTorch's Adam loop, 0.3x
 Keras's and 1.6x axone's own SGD epoch, the same test accuracy as Keras
 (within 1 point), every axone optimizer's epochs within 10% of its second;
@@ -138,8 +142,9 @@ def mnist_table(jobs, runs) -> tuple[str, list[str]]:
              "after the first;", "axone Adam/this: axone's Adam epoch over this row's, paired "
              "within rounds; drift: the largest\ngap between an epoch after the second and the "
              "second (median over the rounds).", LOAD_NOTE,
-             "single-threaded: every optimizer's element-wise update (one NumPy pass after "
-             "another on\nthe calling thread); the matrix products use both cores."]
+             "single-threaded: every optimizer's element-wise update, on the calling thread (one "
+             "compiled pass\nwith the fast extra, one NumPy pass after another in the 'NumPy "
+             "update' rows); the matrix\nproducts use both cores."]
     return table(header, rows) + "\n" + "\n".join(notes), verdicts
 
 
