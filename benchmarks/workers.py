@@ -180,10 +180,16 @@ class AnonymousMemorySampler:
 # ------------------------------------------------------------- the frameworks
 def _import_axone():
     """axone under the name the course uses for Keras, and its versions."""
-    import axone as keras
-    from axone.optimizers import fused
+    import importlib.metadata
+    import importlib.util
 
-    update = "fused updates (numba)" if fused.available() else "NumPy updates"
+    import axone as keras
+
+    # Named without importing numba: its import alone adds ~140 MB to the process,
+    # which the memory columns would count for optimizers that never use it.
+    fused = importlib.util.find_spec("numba") is not None and os.environ.get("AXONE_FUSED") != "0"
+    update = (f"fused updates (numba {importlib.metadata.version('numba')})" if fused
+              else "NumPy updates")
     return keras, f"axone {keras.__version__}, {_numpy_info()}, {update}"
 
 

@@ -160,6 +160,20 @@ def test_without_numba_the_numpy_path_is_used(monkeypatch):
         fused._compiled.cache_clear()
 
 
+def test_a_numba_that_does_not_import_warns_and_falls_back(monkeypatch, tmp_path):
+    broken = tmp_path / "numba"
+    broken.mkdir()
+    (broken / "__init__.py").write_text('raise ImportError("Numba needs NumPy 1.0 or less")\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "numba")
+    fused._compiled.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match="numba is installed but does not import.*NumPy 1.0"):
+            assert fused.kernel("adam") is None
+    finally:
+        fused._compiled.cache_clear()
+
+
 def test_a_kernel_that_does_not_compile_warns_and_falls_back(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("no code generator")

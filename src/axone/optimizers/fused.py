@@ -14,12 +14,14 @@ weights and state; the tests check that for every optimizer. The kernels run
 on the calling thread, under the same floating-point flags (see
 `axone.utils.fpu`), and release the GIL.
 
-`kernel(name)` returns the compiled function, or None when numba is not
-installed, `AXONE_FUSED=0` is in the environment, or the compilation failed
-(with a warning): the optimizers then take their NumPy path. Compiled code is
-cached on disk by numba, so only the first use on a machine pays for the
-compilation (a few seconds); later processes load it at their first step
-(under a second, numba's import included).
+`kernel(name, dtype)` returns the compiled function, or None when numba is
+not installed, `AXONE_FUSED=0` is in the environment, or numba failed to
+import or to compile (with a warning): the optimizers then take their NumPy
+path. numba is imported at the first step of an optimizer that has a kernel,
+never by `import axone`; with LLVM it adds about 140 MB to the process.
+Compiled code is cached on disk by numba, so only the first use on a machine
+pays for the compilation (a few seconds); later processes load it at their
+first step (under a second, numba's import included).
 """
 
 from __future__ import annotations
@@ -118,7 +120,12 @@ def arrays_fit(*arrays) -> bool:
 def _compiled(name: str, dtype: str):
     try:
         import numba
-    except ImportError:
+    except ModuleNotFoundError as error:
+        if error.name != "numba":  # installed, but one of its own modules is missing
+            _warn_unusable(error)
+        return None
+    except ImportError as error:  # installed, but e.g. built for another NumPy
+        _warn_unusable(error)
         return None
     function, n_arrays, n_scalars = _KERNELS[name]
     scalar = getattr(numba, dtype)
@@ -136,7 +143,11 @@ def _compiled(name: str, dtype: str):
         return None
 
 
+def _warn_unusable(error: Exception) -> None:
+    warnings.warn(f"numba is installed but does not import ({error}); axone's optimizers use "
+                  "their NumPy update instead of the fused kernels.", RuntimeWarning, stacklevel=3)
+
+
 def available() -> bool:
     """True when the fused kernels are used (numba installed, not turned off)."""
     return kernel("adam") is not None
-
