@@ -73,7 +73,7 @@ $(BENCH_VENV)/.installed: pyproject.toml | check-python
 bench: $(BENCH_DEPS)
 	@status=0; for script in $(BENCH_SCRIPTS); do \
 		echo "==== benchmarks/$$script.py"; \
-		$(BENCH_RUN) benchmarks/$$script.py --wait-idle 60 $(BENCH_ARGS) || status=1; \
+		$(BENCH_RUN) benchmarks/$$script.py --wait-idle 60 --wait-steady 60 $(BENCH_ARGS) || status=1; \
 		echo; \
 	done; exit $$status
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from harness import (LOAD_NOTE, OtherLoad, fmt, fmt_load, parse_args, print_header, python_for, table,
-                     target_line, wait_until_idle, worker_env)
+                     before_worker, target_line, worker_env)
 
 HERE = Path(__file__).resolve().parent
 GRID = {"model__n_hidden": [1, 2], "model__n_neurons": [30, 100], "model__lr": [1e-3, 1e-2, 3e-2]}
@@ -118,8 +118,7 @@ def main() -> int:
         for _ in range(args.rounds):
             for framework in args.frameworks:
                 for n_jobs in (1, 2):
-                    if args.wait_idle:
-                        wait_until_idle(args.wait_idle)
+                    before_worker(args)
                     results.setdefault((framework, n_jobs), []).append(run(framework, n_jobs, data_path, args))
     rows, ratios = [], {}
     for framework in args.frameworks:

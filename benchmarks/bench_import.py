@@ -22,7 +22,7 @@ import subprocess
 import sys
 
 from harness import (LOAD_NOTE, OtherLoad, fmt, fmt_load, parse_args, print_header,
-                     python_for, table, target_line, wait_until_idle, worker_env)
+                     before_worker, python_for, table, target_line, worker_env)
 
 #: what each row imports, and in which framework's interpreter
 IMPORTS = {
@@ -81,8 +81,7 @@ def main() -> int:
     loads: dict[str, list[float]] = {name: [] for name in args.frameworks}
     for _ in range(args.rounds):
         for name in args.frameworks:
-            if args.wait_idle:
-                wait_until_idle(args.wait_idle)
+            before_worker(args)
             with OtherLoad() as load:
                 for _ in range(args.epochs):
                     seconds = time_import(name, args)

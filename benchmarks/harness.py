@@ -4,8 +4,8 @@ A script describes its runs as `Job`s (a framework, the network, a mode:
 fit, predict, stream, phases). `run_jobs` saves the data once, then runs
 every job in a fresh process of its own (`workers.py`), one after another,
 `--rounds` times over, waiting for an idle machine before each (with
-`--wait-idle`) and measuring the CPU share other processes took meanwhile
-("other load"). The script then reduces the results to its table with
+`--wait-idle`) and for a machine at its usual speed (with `--wait-steady`),
+and measuring the CPU share other processes took meanwhile ("other load"). The script then reduces the results to its table with
 `later`, `median_over` and `paired_ratio`, and prints it with `table`.
 
 `run_benchmark` is the side-by-side training table of `bench_mnist.py` and
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import statistics
@@ -88,6 +89,10 @@ def parse_args(description: str, default_epochs: int, frameworks: list[str] | No
     parser.add_argument("--wait-idle", type=float, default=0, metavar="SECONDS",
                         help="before each worker, wait up to SECONDS for the other processes "
                              "to leave the CPUs idle (default 0: do not wait)")
+    parser.add_argument("--wait-steady", type=float, default=0, metavar="SECONDS",
+                        help="before each worker, wait up to SECONDS for a short probe of matrix "
+                             "products and element-wise passes to run within 15%% of its fastest "
+                             "time in this script (default 0: do not wait)")
     parser.add_argument("--axone-src", type=Path, default=REPO_SRC, metavar="FOLDER",
                         help="the axone package to measure: the folder holding axone/ "
                              f"(default: this checkout's {REPO_SRC})")
@@ -184,6 +189,60 @@ def wait_until_idle(limit: float, threshold: float = 0.1) -> None:
         busy = cpu_busy(2.0)
         if busy is None or busy <= threshold:
             return
+
+
+def machine_probe(repeats: int = 3) -> float:
+    """Seconds of a fixed small workload shaped like a training step (best of `repeats`).
+
+    100 times: the first layer's product of the MNIST network at batch 32
+    (both BLAS threads) and three element-wise passes over its 266,610
+    parameters (one core). On a shared virtual machine its time can double
+    for minutes, while no process of this machine is busy (the host's other
+    guests share the caches and the memory bus).
+    """
+    rng = np.random.default_rng(0)
+    a, b = rng.random((32, 784), dtype=np.float32), rng.random((784, 300), dtype=np.float32)
+    out = np.empty((32, 300), dtype=np.float32)
+    v = rng.random(266_610, dtype=np.float32)
+    w = np.empty_like(v)
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(100):
+            np.matmul(a, b, out=out)
+            np.multiply(v, 0.5, out=w)
+            np.add(w, v, out=w)
+            np.sqrt(w, out=w)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+_fastest_probe = [math.inf]  # the fastest machine_probe of this script
+
+
+def wait_until_steady(limit: float, tolerance: float = 0.15) -> float:
+    """Wait up to `limit` seconds for `machine_probe` to run within `tolerance` of its fastest.
+
+    Returns the last probe's time over the fastest seen in this script
+    (1.0: the machine at its best so far).
+    """
+    deadline = time.monotonic() + limit
+    while True:
+        seconds = machine_probe()
+        _fastest_probe[0] = min(_fastest_probe[0], seconds)
+        slowdown = seconds / _fastest_probe[0]
+        if slowdown <= 1 + tolerance or time.monotonic() >= deadline:
+            return slowdown
+        time.sleep(1.0)
+
+
+def before_worker(args: argparse.Namespace) -> float | None:
+    """Wait as `--wait-idle` and `--wait-steady` ask; the probe's slowdown (None: not probed)."""
+    if args.wait_idle:
+        wait_until_idle(args.wait_idle)
+    if args.wait_steady:
+        return wait_until_steady(args.wait_steady)
+    return None
 
 
 
@@ -286,8 +345,7 @@ def run_jobs(jobs: list[Job], data: dict[str, np.ndarray] | None,
             for job in jobs:
                 if runs[job.key] and runs[job.key][-1]["status"] != "ok":
                     continue  # not installed, unsupported or failed: once is enough
-                if args.wait_idle:
-                    wait_until_idle(args.wait_idle)
+                slowdown = before_worker(args)
                 print(f"  {job.key:<24} ...", end=" ", file=sys.stderr, flush=True)
                 start = time.perf_counter()
                 with OtherLoad() as load:
@@ -297,8 +355,10 @@ def run_jobs(jobs: list[Job], data: dict[str, np.ndarray] | None,
                                          **job.env},
                                         args.timeout)
                 result["other_load"] = load.share
+                result["probe_slowdown"] = slowdown
                 runs[job.key].append(result)
-                print(f"{result['status']} ({time.perf_counter() - start:.0f} s)",
+                probed = "" if slowdown is None else f", started at probe {slowdown:.2f}x its fastest"
+                print(f"{result['status']} ({time.perf_counter() - start:.0f} s{probed})",
                       file=sys.stderr, flush=True)
                 if result["status"] == "error" and result.get("stderr"):
                     print(result["stderr"], file=sys.stderr)
@@ -422,6 +482,10 @@ def print_header(title: str, args: argparse.Namespace, source: str | None = None
     if args.rounds > 1:
         print(f"each run was repeated {args.rounds} times, in turn; times are medians over the "
               "rounds, ratios the median of the ratios within each round")
+    if getattr(args, "wait_steady", 0):
+        print(f"each worker started once a short probe (products and element-wise passes) ran "
+              f"within 15% of\nits fastest time in this script, or after {args.wait_steady:g} s "
+              "(see machine_probe in harness.py)")
     print(flush=True)
 
 
