@@ -92,6 +92,19 @@ def drift(run: dict) -> float | None:
     return max(abs(s / seconds[1] - 1) for s in seconds[2:])
 
 
+def trend(run: dict) -> float | None:
+    """The median of the last three epochs over the median of epochs 2-4: above 1, training slows.
+
+    Subnormal arithmetic grows as the moments decay, so it shows as a rise
+    from the first epochs to the last; a machine whose speed moves from
+    minute to minute moves single epochs both ways instead.
+    """
+    seconds = run["epoch_seconds"]
+    if len(seconds) < 6:
+        return None
+    return statistics.median(seconds[-3:]) / statistics.median(seconds[1:4])
+
+
 def epoch_medians(found: list[dict]) -> list[float]:
     """Each epoch's seconds, median over the rounds."""
     runs = ok_runs(found)
@@ -104,7 +117,7 @@ def mnist_table(jobs, runs) -> tuple[str, list[str]]:
     epochs = max((len(run["epoch_seconds"]) for found in runs.values() for run in ok_runs(found)),
                  default=0)
     header = (["run"] + [f"ep {i + 1}" for i in range(epochs)]
-              + ["later s", "test acc", "axone Adam/this", "drift", "other load"])
+              + ["later s", "test acc", "axone Adam/this", "drift", "trend", "other load"])
     rows, verdicts = [], []
     for job in jobs:
         found = runs[job.key]
@@ -116,11 +129,12 @@ def mnist_table(jobs, runs) -> tuple[str, list[str]]:
         ratio = paired_ratio(reference, found) if job.key != "axone-adam" else None
         accuracy = median_over(found, lambda run: run.get("test_metric"))
         moved = median_over(found, drift)
+        rise = median_over(found, trend)
         rows.append([label(job)] + [fmt(s, ".2f") for s in per_epoch]
                     + [""] * (epochs - len(per_epoch))
                     + [fmt(median_over(found)), fmt(accuracy, ".4f"),
                        "" if ratio is None else fmt(ratio, ".2f"), fmt(moved, ".0%"),
-                       fmt_load(max_load(found))])
+                       fmt(rise, ".2f"), fmt_load(max_load(found))])
         if job.framework == "axone" and job.spec.optimizer != "sgd" and job.threads is None:
             verdicts.append(target_line(f"{label(job)}: every epoch within 10% of the second, "
                                         "largest gap", moved, DRIFT_LIMIT))
@@ -141,7 +155,9 @@ def mnist_table(jobs, runs) -> tuple[str, list[str]]:
     notes = ["", "ep N: seconds of epoch N (median over the rounds); later s: median of the epochs "
              "after the first;", "axone Adam/this: axone's Adam epoch over this row's, paired "
              "within rounds; drift: the largest\ngap between an epoch after the second and the "
-             "second (median over the rounds).", LOAD_NOTE,
+             "second (median over the rounds); trend: the median\nof the last three epochs over "
+             "the median of epochs 2-4 (median over the rounds; above 1: slower\nas training goes "
+             "on, as subnormal arithmetic would make it).", LOAD_NOTE,
              "single-threaded: every optimizer's element-wise update, on the calling thread (one "
              "compiled pass\nwith the fast extra, one NumPy pass after another in the 'NumPy "
              "update' rows); the matrix\nproducts use both cores."]

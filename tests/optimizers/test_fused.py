@@ -11,6 +11,16 @@ from axone.optimizers import fused
 
 numba = pytest.importorskip("numba", reason="the fused kernels need numba (pip install 'axone[fast]')")
 
+DEFAULT_MIN_SIZE = fused.MIN_SIZE
+#: parameters enough for a kernel at the default threshold
+LARGE = np.zeros(DEFAULT_MIN_SIZE, dtype=np.float32)
+
+
+@pytest.fixture(autouse=True)
+def kernels_for_small_models(monkeypatch):
+    """The models here are small: let them take the kernels."""
+    monkeypatch.setattr(fused, "MIN_SIZE", 0)
+
 #: every optimizer configuration with a fused kernel
 FUSED = {
     "adam": lambda: keras.optimizers.Adam(0.01),
@@ -84,8 +94,8 @@ def count_kernel_calls(monkeypatch):
     calls = {}
     original = fused.kernel
 
-    def counting(name, dtype=np.float32):
-        compiled = original(name, dtype)
+    def counting(name, value):
+        compiled = original(name, value)
         if compiled is None:
             return None
 
@@ -129,6 +139,16 @@ def test_variants_without_a_kernel_take_the_numpy_path(name, monkeypatch, count_
     assert all(np.isfinite(w).all() for w in model.get_weights())
 
 
+def test_small_models_keep_the_numpy_update(monkeypatch, count_kernel_calls):
+    """Below MIN_SIZE parameters numba's start-up would cost more than the kernel saves."""
+    monkeypatch.setattr(fused, "MIN_SIZE", DEFAULT_MIN_SIZE)
+    assert 0 < _sequential(False).count_params() < fused.MIN_SIZE
+    _train(FUSED["adam"], MODELS["sequential"], True, monkeypatch)
+    assert count_kernel_calls == {}
+    assert fused.kernel("adam", np.zeros(fused.MIN_SIZE - 1, np.float32)) is None
+    assert fused.kernel("adam", LARGE) is not None
+
+
 def test_the_kernel_step_is_the_formula():
     """One Adam step by hand, through the compiled kernel."""
     g = np.array([0.5, -2.0, 0.0], np.float32)
@@ -136,7 +156,7 @@ def test_the_kernel_step_is_the_formula():
     v = np.array([0.04, 0.0, 0.01], np.float32)
     w = np.array([1.0, 1.0, 1.0], np.float32)
     f = np.float32
-    fused.kernel("adam")(g, m, v, w, f(0.9), f(0.1), f(0.999), f(0.001), f(1e-7), f(0.01))
+    fused.kernel("adam", w)(g, m, v, w, f(0.9), f(0.1), f(0.999), f(0.001), f(1e-7), f(0.01))
     m_expected = 0.9 * np.array([0.1, 0.0, 0.2]) + 0.1 * np.array([0.5, -2.0, 0.0])
     v_expected = 0.999 * np.array([0.04, 0.0, 0.01]) + 0.001 * np.array([0.25, 4.0, 0.0])
     np.testing.assert_allclose(m, m_expected, rtol=1e-6)
@@ -146,7 +166,7 @@ def test_the_kernel_step_is_the_formula():
 
 def test_axone_fused_0_turns_the_kernels_off(monkeypatch):
     monkeypatch.setenv("AXONE_FUSED", "0")
-    assert fused.kernel("adam") is None and not fused.available()
+    assert fused.kernel("adam", LARGE) is None and not fused.available()
     monkeypatch.delenv("AXONE_FUSED")
     assert fused.available()
 
@@ -155,7 +175,7 @@ def test_without_numba_the_numpy_path_is_used(monkeypatch):
     fused._compiled.cache_clear()
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba raises ImportError
     try:
-        assert fused.kernel("adam") is None
+        assert fused.kernel("adam", LARGE) is None
     finally:
         fused._compiled.cache_clear()
 
@@ -169,7 +189,7 @@ def test_a_numba_that_does_not_import_warns_and_falls_back(monkeypatch, tmp_path
     fused._compiled.cache_clear()
     try:
         with pytest.warns(RuntimeWarning, match="numba is installed but does not import.*NumPy 1.0"):
-            assert fused.kernel("adam") is None
+            assert fused.kernel("adam", LARGE) is None
     finally:
         fused._compiled.cache_clear()
 
@@ -182,7 +202,7 @@ def test_a_kernel_that_does_not_compile_warns_and_falls_back(monkeypatch):
     monkeypatch.setattr(numba, "njit", broken)
     try:
         with pytest.warns(RuntimeWarning, match="fused adam kernel did not compile.*NumPy update"):
-            assert fused.kernel("adam") is None
+            assert fused.kernel("adam", LARGE) is None
     finally:
         fused._compiled.cache_clear()
 
@@ -200,4 +220,4 @@ def test_no_warning_when_the_kernels_compile():
     fused._compiled.cache_clear()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert fused.kernel("nadam") is not None
+        assert fused.kernel("nadam", LARGE) is not None

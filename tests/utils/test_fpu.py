@@ -151,6 +151,7 @@ def use_update(monkeypatch, update):
     if update == "fused" and not fused.available():
         pytest.skip("the fused kernels need numba (pip install 'axone[fast]')")
     monkeypatch.setenv("AXONE_FUSED", "0" if update == "numpy" else "1")
+    monkeypatch.setattr(fused, "MIN_SIZE", 0)  # these models are small
 
 
 @pytest.mark.parametrize("update", ["numpy", "fused"])

@@ -37,7 +37,7 @@ class Adagrad(Optimizer):
 
     def update_step(self, grad, value, lr, slots):
         acc = slots["accumulator"]
-        kernel = fused.kernel("adagrad", value.dtype)
+        kernel = fused.kernel("adagrad", value)
         if kernel is not None and fused.arrays_fit(grad, acc, value):
             dtype = value.dtype.type
             kernel(grad, acc, value, dtype(self.epsilon), dtype(lr))

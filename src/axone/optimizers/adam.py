@@ -48,7 +48,7 @@ class Adam(Optimizer):
         beta_1_power = value.dtype.type(self.beta_1) ** t
         beta_2_power = value.dtype.type(self.beta_2) ** t
         alpha = lr * xp.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        kernel = None if self.amsgrad else fused.kernel("adam", value.dtype)
+        kernel = None if self.amsgrad else fused.kernel("adam", value)
         if kernel is not None and fused.arrays_fit(grad, m, v, value):
             dtype = value.dtype.type
             kernel(grad, m, v, value, dtype(self.beta_1), dtype(1 - self.beta_1), dtype(self.beta_2),

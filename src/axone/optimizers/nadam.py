@@ -64,7 +64,7 @@ class Nadam(Optimizer):
         grad_scale = scale * (1 - mu_t) / (1 - prod)
         momentum_scale = scale * mu_next / (1 - prod * mu_next)
         epsilon = self.epsilon * correction
-        kernel = fused.kernel("nadam", value.dtype)
+        kernel = fused.kernel("nadam", value)
         if kernel is not None and fused.arrays_fit(grad, m, v, value):
             kernel(grad, m, v, value, dtype(self.beta_1), dtype(1 - self.beta_1), dtype(self.beta_2),
                    dtype(1 - self.beta_2), dtype(grad_scale), dtype(momentum_scale), dtype(epsilon))

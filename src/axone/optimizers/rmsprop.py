@@ -77,12 +77,12 @@ class RMSprop(Optimizer):
         dtype = value.dtype.type
         scalars = (dtype(self.rho), dtype(1 - self.rho), dtype(self.epsilon), dtype(lr))
         if mom is None:
-            kernel = fused.kernel("rmsprop", value.dtype)
+            kernel = fused.kernel("rmsprop", value)
             if kernel is None or not fused.arrays_fit(grad, v, value):
                 return False
             kernel(grad, v, value, *scalars)
         else:
-            kernel = fused.kernel("rmsprop_momentum", value.dtype)
+            kernel = fused.kernel("rmsprop_momentum", value)
             if kernel is None or not fused.arrays_fit(grad, v, mom, value):
                 return False
             kernel(grad, v, mom, value, *scalars, dtype(self.momentum))
